@@ -1,0 +1,405 @@
+"""`align check`: audit a TMX made by any tool -- every unit scored with the score stage's checks plus embedding
+evidence computed from the TMX itself -- and write the same report as an alignment gets.
+
+Embedding evidence, per unit in file order:
+- similarity: the cosine of source and target;
+- a hub-corrected score (CSLS: 2 cos - hub(source) - hub(target), hub = mean of the k best cosines nearby), so
+  that short, generic sentences that resemble everything do not pass for translations;
+- margin: that score minus the best score of the source with a neighbouring unit's target, or of the target
+  with a neighbouring unit's source (two units either side). A negative margin is what an off-by-one shift
+  leaves behind: each target sits one unit away from its source.
+
+Confidence, learnt from the file itself: a foreign TMX comes with no trusted scores and may be in any language
+pair, text type or model, so no fixed threshold fits. Every unit is a draw from a mixture of good pairs and
+wrong pairs. Wrong pairs are sampled directly -- a unit's source with the target of a random other unit -- and
+good pairs are what most units are; expectation-maximisation fits the good-pair model and the share of good
+units, and each unit's confidence is its posterior probability of being a good pair, from the hub-corrected
+score, the length deviation and the number, name and punctuation checks (naive Bayes: each piece of evidence
+weighs what it is worth in this very file).
+"""
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import report, score
+from .errors import AlignError
+from .records import Flag
+from .score import DocumentProfile
+
+HUB_K = 4  # cosines averaged into a hub value
+HUB_WINDOW = 100  # hubs are measured among the units this close in file order, so time stays linear
+RIVAL_WINDOW = 5000  # how far in file order a better pairing is looked for (the whole file up to this size)
+RANDOM_PAIRS = 6  # wrong pairs sampled per unit to learn what a wrong pair looks like
+SWAP_GAIN = 0.0  # crossing two units' targets must raise their summed score by more than this
+SHIFT_RUN = 2  # consecutive units whose targets fit the next (or previous) unit's source better: a shift
+EM_ROUNDS = 30
+MIN_SAMPLES = 30  # sampled wrong pairings needed to learn from
+SEED = 20240601  # sampling wrong pairs is part of the verdict: it must not change between runs
+
+
+@dataclass
+class UnitCheck:
+    """One TMX unit's verdict."""
+
+    id: str
+    src: str
+    tgt: str
+    score: float  # confidence in [0, 1]
+    similarity: float
+    margin: float
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return score.is_ok(self.flags)
+
+
+@dataclass
+class CheckResult:
+    path: Path
+    report_dir: Path
+    src_lang: str
+    tgt_lang: str
+    units: list[UnitCheck]
+    files: list[Path]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Units, units not ok, and units carrying each flag."""
+        flags = Counter(flag.name for unit in self.units for flag in {f.name: f for f in unit.flags}.values())
+        return {"units": len(self.units), "not_ok": sum(not u.ok for u in self.units), **dict(flags.most_common())}
+
+    def summary_line(self) -> str:
+        counts = self.counts
+        details = ", ".join(f"{name} {n}" for name, n in counts.items() if name not in ("units", "not_ok"))
+        return (f"{self.path}: {counts['units']} units ({self.src_lang} -> {self.tgt_lang}), "
+                f"{counts['not_ok']} not ok" + (f" ({details})" if details else "") + f"; report in {self.report_dir}")
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+def _languages(document, src_lang: str | None, tgt_lang: str | None, path) -> tuple[str, str]:
+    """The source language (given, else the header's srclang) and the target (given, else the most common other)."""
+    from .tmx import ALL_LANGUAGES, primary_language
+
+    found = Counter(v.lang for unit in document.units for v in unit.variants)
+    if not found:
+        raise AlignError("the TMX has no units with text", path)
+    src = src_lang or document.srclang
+    if not src or src == ALL_LANGUAGES:
+        src = found.most_common(1)[0][0]
+    others = Counter({lang: n for lang, n in found.items() if primary_language(lang) != primary_language(src)})
+    if tgt_lang is None:
+        if not others:
+            raise AlignError(f"no language other than {src} found; give --tgt-lang", path)
+        tgt_lang = others.most_common(1)[0][0]
+    if not any(primary_language(lang) == primary_language(src) for lang in found):
+        raise AlignError(f"no {src} text found (languages: {', '.join(sorted(found))})", path)
+    if not any(primary_language(lang) == primary_language(tgt_lang) for lang in found):
+        raise AlignError(f"no {tgt_lang} text found (languages: {', '.join(sorted(found))})", path)
+    return src, tgt_lang
+
+
+def _variant_text(unit, lang: str) -> str:
+    from .tmx import primary_language
+
+    exact = [v.text for v in unit.variants if v.lang.lower() == lang.lower()]
+    primary = [v.text for v in unit.variants if primary_language(v.lang) == primary_language(lang)]
+    return (exact or primary or [""])[0]
+
+
+def read_pairs(path: str | os.PathLike, src_lang: str | None = None,
+               tgt_lang: str | None = None) -> tuple[list[tuple[str, str, str]], str, str]:
+    """(id, source, target) for every unit of a TMX, and the two languages; ids are tuids or 1-based positions."""
+    from .tmx import read_tmx
+
+    document = read_tmx(path)
+    src_lang, tgt_lang = _languages(document, src_lang, tgt_lang, path)
+    pairs = [(unit.tuid or str(position), _variant_text(unit, src_lang), _variant_text(unit, tgt_lang))
+             for position, unit in enumerate(document.units, start=1)]
+    return pairs, src_lang, tgt_lang
+
+
+# ---------------------------------------------------------------------------------------------- evidence
+
+def _blocks(n: int, window: int, block: int = 256):
+    """Row blocks [start, stop) with the column range [lo, hi) within `window` of them, and the mask of cells
+    outside the window."""
+    for start in range(0, n, block):
+        stop = min(start + block, n)
+        lo, hi = max(start - window, 0), min(stop + window, n)
+        outside = np.abs(np.arange(start, stop)[:, None] - np.arange(lo, hi)[None, :]) > window
+        yield start, stop, lo, hi, outside
+
+
+def _hubs(src: np.ndarray, tgt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per unit, the mean of its HUB_K best cosines with the other side's units within HUB_WINDOW in file order."""
+    hubs = []
+    for rows, cols in ((src, tgt), (tgt, src)):
+        hub = np.zeros(len(rows))
+        for start, stop, lo, hi, outside in _blocks(len(rows), HUB_WINDOW):
+            sims = np.where(outside, -np.inf, rows[start:stop] @ cols[lo:hi].T)
+            hub[start:stop] = np.sort(sims, axis=1)[:, -min(HUB_K, hi - lo):].mean(axis=1)
+        hubs.append(hub)
+    return hubs[0], hubs[1]
+
+
+@dataclass
+class Evidence:
+    """Embedding evidence for every unit (see the module docstring)."""
+
+    src: np.ndarray
+    tgt: np.ndarray
+    src_hub: np.ndarray
+    tgt_hub: np.ndarray
+    # per source: its two best targets (index, hub-corrected score), and per target its two best sources
+    src_best: tuple[np.ndarray, np.ndarray]
+    tgt_best: tuple[np.ndarray, np.ndarray]
+
+    def csls_of(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Hub-corrected score of source i with target j."""
+        return 2 * np.einsum("nd,nd->n", self.src[i], self.tgt[j]) - self.src_hub[i] - self.tgt_hub[j]
+
+    def rival_of(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For pairs (source i, target j): the best other pairing either of them has, as (score, unit), where the
+        unit is the other target of source i or the other source of target j."""
+        def best_other(best: tuple[np.ndarray, np.ndarray], own: np.ndarray, partner: np.ndarray):
+            index, value = best
+            first_is_partner = index[own, 0] == partner
+            return (np.where(first_is_partner, value[own, 1], value[own, 0]),
+                    np.where(first_is_partner, index[own, 1], index[own, 0]))
+        src_value, src_unit = best_other(self.src_best, i, j)
+        tgt_value, tgt_unit = best_other(self.tgt_best, j, i)
+        use_src = src_value >= tgt_value
+        return np.where(use_src, src_value, tgt_value), np.where(use_src, src_unit, tgt_unit)
+
+    def margin_of(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(score minus the best rival's score, the rival unit) for pairs of source i and target j."""
+        rival_score, rival = self.rival_of(i, j)
+        return self.csls_of(i, j) - rival_score, rival
+
+    @property
+    def similarity(self) -> np.ndarray:
+        return np.einsum("nd,nd->n", self.src, self.tgt)
+
+
+def _two_best(rows: np.ndarray, cols: np.ndarray, row_hub: np.ndarray, col_hub: np.ndarray):
+    """For every row, the two columns with the best hub-corrected score (within RIVAL_WINDOW) and the scores."""
+    n = len(rows)
+    index = np.zeros((n, 2), dtype=np.int64)
+    value = np.full((n, 2), -np.inf)
+    for start, stop, lo, hi, outside in _blocks(n, RIVAL_WINDOW, block=128):
+        scores = 2 * (rows[start:stop] @ cols[lo:hi].T) - row_hub[start:stop, None] - col_hub[None, lo:hi]
+        scores[outside] = -np.inf
+        if hi - lo < 2:
+            index[start:stop, 0] = lo
+            value[start:stop, 0] = scores[:, 0]
+            continue
+        top = np.argpartition(-scores, 1, axis=1)[:, :2]
+        top_scores = np.take_along_axis(scores, top, axis=1)
+        order = np.argsort(-top_scores, axis=1)
+        index[start:stop] = np.take_along_axis(top, order, axis=1) + lo
+        value[start:stop] = np.take_along_axis(top_scores, order, axis=1)
+    return index, value
+
+
+def shifted_units(evidence: Evidence) -> np.ndarray:
+    """For each unit, the neighbour (+1 / -1) whose source its target fits better, when it is part of a run of at
+    least SHIFT_RUN consecutive units doing the same in the same direction (an off-by-one shift); else 0.
+
+    One unit whose target resembles the next source happens in good files; several in a row is a shift.
+    """
+    n = len(evidence.src)
+    units = np.arange(n)
+    own = evidence.csls_of(units, units)
+    shifted = np.zeros(n, dtype=np.int64)
+    for direction in (1, -1):
+        inside = (units + direction >= 0) & (units + direction < n)
+        fits_neighbour = np.zeros(n, dtype=bool)
+        fits_neighbour[inside] = evidence.csls_of(units[inside] + direction, units[inside]) > own[inside]
+        # length of the run of consecutive True values each unit belongs to
+        starts = np.flatnonzero(np.diff(np.concatenate([[0], fits_neighbour.astype(np.int8), [0]])) == 1)
+        ends = np.flatnonzero(np.diff(np.concatenate([[0], fits_neighbour.astype(np.int8), [0]])) == -1)
+        for start, end in zip(starts, ends):
+            if end - start >= SHIFT_RUN:
+                shifted[start:end] = np.where(shifted[start:end] == 0, direction, shifted[start:end])
+    return shifted
+
+
+def swapped_units(evidence: Evidence) -> np.ndarray:
+    """For each unit, the unit it seems to have traded targets with, else -1: the two pairings are better
+    crossed than as they stand (the sum of both scores grows). Candidates are each unit's best rival pairings."""
+    n = len(evidence.src)
+    units = np.arange(n)
+    own = evidence.csls_of(units, units)
+    partner = np.full(n, -1)
+    gain = np.zeros(n)
+    for best in (evidence.src_best, evidence.tgt_best):
+        index = best[0]
+        other = np.where(index[:, 0] == units, index[:, 1], index[:, 0])
+        crossed = evidence.csls_of(units, other) + evidence.csls_of(other, units) - own - own[other]
+        better = (crossed > SWAP_GAIN) & (other != units) & (crossed > gain)
+        partner[better], gain[better] = other[better], crossed[better]
+        partner[other[better]] = np.where(gain[other[better]] < crossed[better], units[better], partner[other[better]])
+        gain[other[better]] = np.maximum(gain[other[better]], crossed[better])
+    return partner
+
+
+def embedding_evidence(src: np.ndarray, tgt: np.ndarray) -> Evidence:
+    src_hub, tgt_hub = _hubs(src, tgt)
+    return Evidence(src, tgt, src_hub, tgt_hub, _two_best(src, tgt, src_hub, tgt_hub),
+                    _two_best(tgt, src, tgt_hub, src_hub))
+
+
+# ---------------------------------------------------------------------------------------------- confidence
+
+@dataclass
+class PairFeatures:
+    """What the confidence weighs, for a list of (source i, target j) pairings."""
+
+    continuous: np.ndarray  # hub-corrected score, margin to the best rival pairing, length deviation
+    binary: np.ndarray  # whether the number, name and punctuation checks fire
+    rival: np.ndarray  # the unit behind the margin
+
+
+def pair_features(texts: list[tuple[str, str]], i: np.ndarray, j: np.ndarray, evidence: Evidence,
+                  profile: DocumentProfile) -> PairFeatures:
+    margin, rival = evidence.margin_of(i, j)
+    deviation = [score.length_deviation(texts[a][0], texts[b][1], profile) for a, b in zip(i, j)]
+    binary = [(score.check_numbers(texts[a][0], texts[b][1]) is not None,
+               score.check_names(texts[a][0], texts[b][1], profile) is not None,
+               score.check_punctuation(texts[a][0], texts[b][1]) is not None) for a, b in zip(i, j)]
+    return PairFeatures(np.column_stack([evidence.csls_of(i, j), margin, np.array(deviation, dtype=float)]),
+                        np.array(binary, dtype=bool).reshape(len(i), 3), rival)
+
+
+def _student_logpdf(x: np.ndarray, centre: np.ndarray, scale: np.ndarray, dof: float = 4.0) -> np.ndarray:
+    """Log density of a Student t (up to a constant shared by both classes): heavier tails than a Gaussian, so
+    that one loose but good translation is not condemned by a single extreme value."""
+    z = (x - centre) / scale
+    return (-(dof + 1) / 2 * np.log1p(z * z / dof) - np.log(scale)).sum(axis=1)
+
+
+def _robust_fit(x: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per column, the weighted median and scaled median absolute deviation: a centre and spread that the
+    wrong pairs among the units do not drag along."""
+    def median(values: np.ndarray) -> float:
+        order = np.argsort(values)
+        cumulative = np.cumsum(weights[order])
+        return float(values[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
+    centre = np.array([median(column) for column in x.T])
+    spread = np.array([1.4826 * median(np.abs(column - c)) for column, c in zip(x.T, centre)])
+    return centre, np.maximum(spread, 1e-3)
+
+
+def _bernoulli_loglik(fired: np.ndarray, rates: np.ndarray) -> np.ndarray:
+    return np.where(fired, np.log(rates), np.log1p(-rates)).sum(axis=1)
+
+
+def confidences(units: PairFeatures, wrong: PairFeatures, learn_from: np.ndarray) -> np.ndarray:
+    """Posterior probability that each unit is a good pair (see the module docstring).
+
+    `wrong`: features of sampled wrong pairings. `learn_from`: the units whose features may shape the model
+    of a good pair (not the empty or untranslated ones).
+    """
+    wrong_fit = _robust_fit(wrong.continuous, np.ones(len(wrong.continuous)))
+    wrong_rates = (wrong.binary.sum(axis=0) + 1) / (len(wrong.binary) + 2)
+    wrong_loglik = _student_logpdf(units.continuous, *wrong_fit) + _bernoulli_loglik(units.binary, wrong_rates)
+    good = learn_from.astype(float)
+    share = 0.9
+    for _ in range(EM_ROUNDS):
+        rates = ((good[:, None] * units.binary).sum(axis=0) + 1) / (good.sum() + 2)
+        good_loglik = (_student_logpdf(units.continuous, *_robust_fit(units.continuous, good))
+                       + _bernoulli_loglik(units.binary, rates))
+        log_odds = good_loglik - wrong_loglik + math.log(share / (1 - share))
+        posterior = 1 / (1 + np.exp(-np.clip(log_odds, -50, 50)))
+        updated = np.where(learn_from, posterior, 0.0)
+        share = min(max(float(posterior[learn_from].mean()), 0.5), 0.99)
+        converged = np.abs(updated - good).max() < 1e-4
+        good = updated
+        if converged:
+            break
+    return posterior
+
+
+# ---------------------------------------------------------------------------------------------- checking
+
+def check_pairs(pairs: list[tuple[str, str, str]], src_embeddings: np.ndarray, tgt_embeddings: np.ndarray,
+                src_lang: str, tgt_lang: str) -> list[UnitCheck]:
+    """Score units (id, source, target) in file order, given the normalised embeddings of both sides."""
+    texts = [(s, t) for _, s, t in pairs]
+    n = len(texts)
+    profile = DocumentProfile.of(texts, src_lang, tgt_lang)
+    text_flags = [score.text_flags(s, t, profile) for s, t in texts]
+    learn_from = np.array([not any(f.name in (score.EMPTY, score.UNTRANSLATED) for f in flags)
+                           for flags in text_flags], dtype=bool)
+    evidence = embedding_evidence(src_embeddings, tgt_embeddings)
+    units = np.arange(n)
+    features = pair_features(texts, units, units, evidence, profile)
+    # wrong pairings: each unit's source with the targets of random other units
+    rng = np.random.default_rng(SEED)
+    i = np.repeat(units, RANDOM_PAIRS)
+    j = (i + rng.integers(1, max(n, 2), size=len(i))) % n
+    sampled = (i != j) & learn_from[i] & learn_from[j]
+    if sampled.sum() >= MIN_SAMPLES:
+        confidence = confidences(features, pair_features(texts, i[sampled], j[sampled], evidence, profile),
+                                 learn_from)
+    else:  # too few units to learn from: a clearly better pairing elsewhere is all that speaks against a unit
+        confidence = np.where(features.continuous[:, 1] < 0, 0.0, 1.0)
+    similarity = evidence.similarity
+    shifted = shifted_units(evidence)
+    swapped = swapped_units(evidence)
+    checked = []
+    for k, ((unit_id, src, tgt), flags) in enumerate(zip(pairs, text_flags)):
+        margin = float(features.continuous[k, 1])
+        evidence_flags = []
+        if learn_from[k]:
+            low = score.check_confidence(float(confidence[k]), float(similarity[k]), margin)
+            evidence_flags += [low] if low else []
+            if shifted[k]:
+                neighbour = pairs[k + int(shifted[k])][0]
+                evidence_flags.append(Flag(score.LOW_MARGIN, f"the target fits the source of unit {neighbour} "
+                                                             "better, and so do its neighbours': shifted by one?"))
+            elif swapped[k] >= 0:
+                evidence_flags.append(Flag(score.LOW_MARGIN, f"the targets of this unit and unit "
+                                                             f"{pairs[int(swapped[k])][0]} fit better swapped"))
+        checked.append(UnitCheck(unit_id, src, tgt, float(confidence[k]), float(similarity[k]), margin,
+                                 evidence_flags + flags))
+    return checked
+
+
+def _encode(embedder, texts: list[str]) -> np.ndarray:
+    """Normalised embeddings; an empty text gets a zero vector (it is flagged `empty` anyway)."""
+    filled = [k for k, text in enumerate(texts) if text.strip()]
+    encoded = embedder.encode([texts[k] for k in filled]) if filled else np.zeros((0, 1), dtype=np.float32)
+    out = np.zeros((len(texts), encoded.shape[1]), dtype=np.float32)
+    out[filled] = encoded
+    return out
+
+
+def check_tmx(path: str | os.PathLike, report_dir: str | os.PathLike, src_lang: str | None = None,
+              tgt_lang: str | None = None, model: str | None = None) -> CheckResult:
+    """Audit a TMX: score every unit and write the report (units.csv/.parquet, summary.json, report.html)."""
+    from .embed import Embedder
+
+    started = time.perf_counter()
+    pairs, src_lang, tgt_lang = read_pairs(path, src_lang, tgt_lang)
+    if not pairs:
+        raise AlignError("the TMX has no units", path)
+    read_s = time.perf_counter() - started
+    embedder = Embedder(model)
+    src_embeddings = _encode(embedder, [s for _, s, _ in pairs])
+    tgt_embeddings = _encode(embedder, [t for _, _, t in pairs])
+    embedded = time.perf_counter()
+    units = check_pairs(pairs, src_embeddings, tgt_embeddings, src_lang, tgt_lang)
+    timings = {"read_s": read_s, "embed_s": embedded - started - read_s, "score_s": time.perf_counter() - embedded}
+    files = report.write_check_report(Path(path), units, src_lang, tgt_lang, src_embeddings, tgt_embeddings,
+                                      report_dir, model=embedder.name, timings=timings)
+    return CheckResult(Path(path), Path(report_dir), src_lang, tgt_lang, units, files)

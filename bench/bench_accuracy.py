@@ -1,0 +1,159 @@
+"""Alignment accuracy on the public test sets and the interview gold, beside the published figures.
+
+    .venv/bin/python bench/bench_accuracy.py                     # the table
+    .venv/bin/python bench/bench_accuracy.py --calibration       # + accuracy per confidence bin, per set
+    .venv/bin/python bench/bench_accuracy.py --fit-confidence    # refit align.aligner.CONFIDENCE on textberg_dev
+
+Sets (../shared/benchmarks, see its README): Text+Berg test (de-fr, 7 docs), Text+Berg dev (de-fr), MAC dev
+(zh-en), ParIce (en-is), and corpora/interview (en against sr-Latn and sr-Cyrl). Every document is aligned with
+the default model and max_align 4, exactly as `align pair --presplit` does; strict/lax P/R/F1 as defined in the
+benchmarks README (align.evaluate). The first run encodes every sentence (a few minutes on 2 cores); the
+embedding cache makes later runs fast.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from align import aligner
+from align.embed import Embedder
+from align.evaluate import BeadPair, Evaluation, read_beads
+
+REPO = Path(__file__).resolve().parents[1]
+BENCHMARKS = REPO.parent / "shared" / "benchmarks"
+INTERVIEW = REPO / "corpora" / "interview"
+
+# Published strict / lax F1 on the Text+Berg test set (../shared/benchmarks/README.md).
+PEERS = [
+    ("Bertalign (LaBSE, max_align 8, margin)", 0.940, 0.992),
+    ("Bertalign (LaBSE, defaults)", 0.936, 0.989),
+    ("SentAlign (LaBSE)", 0.932, 0.964),
+    ("Bertalign (multilingual-e5-large)", 0.919, 0.988),
+    ("Vecalign (LASER)", 0.902, 0.986),
+    ("Gale-Church (length only)", 0.686, 0.799),
+]
+
+Document = tuple[str, list[str], list[str], list[BeadPair]]
+
+
+def lines(path: Path, numbered: bool = False) -> list[str]:
+    """One sentence per line; ParIce prefixes each line with its number and a tab."""
+    out = path.read_text(encoding="utf-8").splitlines()
+    return [re.sub(r"^\d+\t", "", line) for line in out] if numbered else out
+
+
+def benchmark_sets() -> dict[str, list[Document]]:
+    def folder(name: str, src: str, tgt: str, numbered: bool = False) -> list[Document]:
+        root = BENCHMARKS / name
+        return [(doc.name, lines(root / src / doc.name, numbered), lines(root / tgt / doc.name, numbered),
+                 read_beads(doc)) for doc in sorted((root / "gold").iterdir())]
+
+    sets = {
+        "Text+Berg test (de-fr)": folder("textberg", "de", "fr"),
+        "Text+Berg dev (de-fr)": [("dev", lines(BENCHMARKS / "textberg_dev/dev.de"),
+                                   lines(BENCHMARKS / "textberg_dev/dev.fr"),
+                                   read_beads(BENCHMARKS / "textberg_dev/dev.defr"))],
+        "MAC dev (zh-en)": folder("mac_dev", "zh", "en"),
+        "ParIce (en-is)": folder("parice", "eng", "isl", numbered=True),
+    }
+    if (INTERVIEW / "gold.beads").exists():
+        gold = read_beads(INTERVIEW / "gold.beads")
+        for script in ("sr-Latn", "sr-Cyrl"):
+            if (INTERVIEW / f"{script}.sent").exists():
+                sets[f"interview en-{script}"] = [(script, lines(INTERVIEW / "en.sent"),
+                                                   lines(INTERVIEW / f"{script}.sent"), gold)]
+    return sets
+
+
+def align_set(documents: list[Document], embedder: Embedder) -> list[tuple[list, list[BeadPair]]]:
+    return [(aligner.align(src, tgt, embedder), gold) for _, src, tgt, gold in documents]
+
+
+def print_table(results: dict[str, Evaluation], seconds: dict[str, float]) -> None:
+    print(f"{'set':28s} {'strict P':>8s} {'R':>6s} {'F1':>6s}   {'lax P':>6s} {'R':>6s} {'F1':>6s}  {'time':>6s}")
+    for name, evaluation in results.items():
+        s, x = evaluation.strict, evaluation.lax
+        print(f"{name:28s} {s.precision:8.3f} {s.recall:6.3f} {s.f1:6.3f}   {x.precision:6.3f} {x.recall:6.3f} "
+              f"{x.f1:6.3f}  {seconds[name]:5.1f}s")
+    print("\nPublished on Text+Berg test (strict F1 / lax F1):")
+    for name, strict, lax in PEERS:
+        print(f"  {name:42s} {strict:.3f} / {lax:.3f}")
+
+
+def unit_beads(aligned) -> list[tuple[bool, float, set]]:
+    """(strictly correct?, confidence) for every bead with two sides, over all documents of a set."""
+    out = []
+    for beads, gold in aligned:
+        gold_set = set(gold)
+        out += [((b.src, b.tgt) in gold_set, b.score) for b in beads if b.src and b.tgt]
+    return out
+
+
+def print_calibration(name: str, aligned) -> None:
+    pairs = unit_beads(aligned)
+    correct = np.array([c for c, _ in pairs], dtype=float)
+    score = np.array([s for _, s in pairs])
+    print(f"\n{name}: accuracy per confidence bin (beads, mean confidence, share strictly correct)")
+    edges = [0.0, 0.3, 0.5, 0.7, 0.8, 0.9, 0.95, 1.0001]
+    for lo, hi in zip(edges, edges[1:]):
+        inside = (score >= lo) & (score < hi)
+        if inside.any():
+            print(f"  [{lo:.2f}, {min(hi, 1):.2f}) {inside.sum():5d}  {score[inside].mean():.3f}  "
+                  f"{correct[inside].mean():.3f}")
+    brier = float(np.mean((score - correct) ** 2))
+    print(f"  Brier score {brier:.4f} (always guessing the base rate: {correct.var():.4f})")
+
+
+def fit_confidence(documents: list[Document], embedder: Embedder) -> None:
+    """Fit the logistic confidence on one set and print the constants for align.aligner.CONFIDENCE."""
+    from sklearn.linear_model import LogisticRegression
+
+    rows, labels = [], []
+    for _, src, tgt, gold in documents:
+        gold_set = set(gold)
+        for bead in aligner.align(src, tgt, embedder):
+            rows.append(aligner.confidence_features(bead))
+            labels.append((bead.src, bead.tgt) in gold_set)
+    model = LogisticRegression(C=1.0, max_iter=1000).fit(np.array(rows), np.array(labels))
+    print("CONFIDENCE = ConfidenceModel(")
+    print(f"    intercept={model.intercept_[0]:.4f},")
+    print(f"    weights=({', '.join(f'{w:.4f}' for w in model.coef_[0])}),")
+    print(")")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calibration", action="store_true", help="print accuracy per confidence bin")
+    parser.add_argument("--fit-confidence", action="store_true", help="refit the confidence on textberg_dev")
+    parser.add_argument("--only", help="run only the sets whose name contains this")
+    args = parser.parse_args()
+    embedder = Embedder()
+    sets = benchmark_sets()
+    if args.fit_confidence:
+        fit_confidence(sets["Text+Berg dev (de-fr)"], embedder)
+        return 0
+    results, seconds, aligned_sets = {}, {}, {}
+    for name, documents in sets.items():
+        if args.only and args.only.lower() not in name.lower():
+            continue
+        started = time.perf_counter()
+        aligned = align_set(documents, embedder)
+        seconds[name] = time.perf_counter() - started
+        evaluation = Evaluation()
+        for beads, gold in aligned:
+            evaluation.add([(b.src, b.tgt) for b in beads], gold)
+        results[name], aligned_sets[name] = evaluation, aligned
+    print_table(results, seconds)
+    if args.calibration:
+        for name, aligned in aligned_sets.items():
+            print_calibration(name, aligned)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

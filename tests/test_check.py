@@ -1,0 +1,162 @@
+"""`align check`: reading any TMX, the embedding evidence (shifts, swaps), the learnt confidence, and the whole
+audit with the real model."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from align import check, score, tmx
+from align.cli import main
+from align.errors import AlignError
+from quality_fixtures import UNITS_EN_SR, UNITS_EN_SR_CYRL
+
+
+def write_tmx(path, units, src_lang="en", tgt_lang="sr-Latn", tuids=True, header_lang="en"):
+    document = tmx.TmxDocument("1.4", tmx.tmx_header(header_lang), [
+        tmx.TmxUnit(f"tu-{k + 1}" if tuids and k % 5 else None,
+                    [tmx.TmxVariant(src_lang, s), tmx.TmxVariant(tgt_lang, t)])
+        for k, (s, t) in enumerate(units)])
+    tmx.write_document(document, path)
+    return path
+
+
+def corrupted(units):
+    """The fixture with known corruptions: returns the units and the positions of the corrupted ones by kind."""
+    targets = [t for _, t in units]
+    targets[1], targets[19] = units[19][1], units[1][1]  # swap between distant units
+    for k in range(6, 10):  # shift: each target moves one unit up, the first goes to the end of the run
+        targets[k] = units[k + 1][1]
+    targets[10] = units[6][1]
+    targets[13] = units[13][1][: len(units[13][1]) // 3]  # truncated
+    targets[16] = units[16][0]  # untranslated
+    kinds = {"swap": [1, 19], "shift": [6, 7, 8, 9, 10], "truncate": [13], "untranslated": [16]}
+    return [(s, t) for (s, _), t in zip(units, targets)], kinds
+
+
+def unit_vectors(n: int, dim: int = 48, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Synthetic embeddings: sources at random, each target close to its source."""
+    rng = np.random.default_rng(seed)
+    src = rng.normal(size=(n, dim))
+    tgt = src + 0.45 * rng.normal(size=(n, dim))
+    return (src / np.linalg.norm(src, axis=1, keepdims=True)).astype(np.float32), \
+        (tgt / np.linalg.norm(tgt, axis=1, keepdims=True)).astype(np.float32)
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+def test_read_pairs_takes_tuids_or_positions_and_finds_the_languages(tmp_path):
+    path = write_tmx(tmp_path / "a.tmx", UNITS_EN_SR[:7])
+    pairs, src_lang, tgt_lang = check.read_pairs(path)
+    assert (src_lang, tgt_lang) == ("en", "sr-Latn")
+    assert [p[0] for p in pairs] == ["1", "tu-2", "tu-3", "tu-4", "tu-5", "6", "tu-7"]
+    assert pairs[1][1:] == UNITS_EN_SR[1]
+
+
+def test_read_pairs_with_languages_given(tmp_path):
+    path = write_tmx(tmp_path / "a.tmx", UNITS_EN_SR[:3], header_lang="*all*")
+    pairs, src_lang, tgt_lang = check.read_pairs(path, "sr", "en")
+    assert (src_lang, tgt_lang) == ("sr", "en")
+    assert pairs[0][1:] == (UNITS_EN_SR[0][1], UNITS_EN_SR[0][0])
+
+
+def test_read_pairs_errors_name_the_file(tmp_path):
+    path = write_tmx(tmp_path / "one.tmx", [(s, s) for s, _ in UNITS_EN_SR[:3]], tgt_lang="en")
+    with pytest.raises(AlignError, match=r"one\.tmx: no language other than en found; give --tgt-lang"):
+        check.read_pairs(path)
+    with pytest.raises(AlignError, match=r"one\.tmx: no de text found"):
+        check.read_pairs(path, "en", "de")
+
+
+# ---------------------------------------------------------------------------------------------- evidence
+
+def test_a_shift_is_found_and_a_clean_file_has_none():
+    src, tgt = unit_vectors(40)
+    assert not check.shifted_units(check.embedding_evidence(src, tgt)).any()
+    shifted = tgt.copy()
+    shifted[10:14] = tgt[11:15]
+    shifted[14] = tgt[10]
+    found = check.shifted_units(check.embedding_evidence(src, shifted))
+    # units 10-13 hold the next unit's target; unit 14's target (unit 10's) fits its neighbours only by chance
+    assert list(np.flatnonzero(found))[:4] == [10, 11, 12, 13] and set(np.flatnonzero(found)) <= set(range(10, 15))
+    assert (found[10:14] == 1).all()
+
+
+def test_the_margin_points_at_the_rival_unit():
+    src, tgt = unit_vectors(30)
+    swapped = tgt.copy()
+    swapped[[3, 20]] = tgt[[20, 3]]
+    evidence = check.embedding_evidence(src, swapped)
+    margin, rival = evidence.margin_of(np.array([3, 20, 5]), np.array([3, 20, 5]))
+    assert margin[0] < 0 and margin[1] < 0 and margin[2] > 0
+    assert rival[0] == 20 and rival[1] == 3
+
+
+def test_confidence_separates_wrong_pairs_on_synthetic_evidence():
+    texts = UNITS_EN_SR
+    src, tgt = unit_vectors(len(texts))
+    swapped = tgt.copy()
+    swapped[[2, 18]] = tgt[[18, 2]]
+    pairs = [(str(k + 1), s, t) for k, (s, t) in enumerate(texts)]
+    units = check.check_pairs(pairs, src, swapped, "en", "sr")
+    wrong = {2, 18}
+    assert all(not units[k].ok for k in wrong)
+    assert all(u.ok for k, u in enumerate(units) if k not in wrong)
+    assert all(0.0 <= u.score <= 1.0 for u in units)
+
+
+def test_a_tiny_file_is_judged_by_rivals_only():
+    src, tgt = unit_vectors(3)
+    pairs = [(str(k + 1), s, t) for k, (s, t) in enumerate(UNITS_EN_SR[:3])]
+    assert all(u.ok and u.score == 1.0 for u in check.check_pairs(pairs, src, tgt, "en", "sr"))
+
+
+# ---------------------------------------------------------------------------------------------- with the model
+
+@pytest.mark.slow
+@pytest.mark.parametrize("units, tag", [(UNITS_EN_SR, "sr-Latn"), (UNITS_EN_SR_CYRL, "sr-Cyrl")])
+def test_check_tmx_finds_the_corrupted_units(tmp_path, units, tag):
+    bad, kinds = corrupted(units)
+    path = write_tmx(tmp_path / "bad.tmx", bad, tgt_lang=tag)
+    result = check.check_tmx(path, tmp_path / "report")
+    corrupted_positions = {k for positions in kinds.values() for k in positions}
+    missed = [(kind, k) for kind, positions in kinds.items() for k in positions if result.units[k].ok]
+    assert not missed, [(kind, result.units[k]) for kind, k in missed]
+    false_alarms = [u for k, u in enumerate(result.units) if k not in corrupted_positions and not u.ok]
+    assert len(false_alarms) <= 1, false_alarms
+    assert result.counts["units"] == len(units)
+    assert result.counts["not_ok"] == sum(not u.ok for u in result.units)
+    assert f"{len(units)} units (en -> {tag})" in result.summary_line()
+
+    frame = pl.read_parquet(tmp_path / "report" / "units.parquet")
+    assert frame["id"].to_list()[:3] == ["1", "tu-2", "tu-3"]
+    assert frame["ok"].to_list() == [u.ok for u in result.units]
+    assert frame["src_indices"].to_list() == [[]] * len(units)
+    summary = json.loads((tmp_path / "report" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["kind"] == "check" and summary["units"] == len(units)
+    assert summary["languages"] == {"src": "en", "tgt": tag}
+    untranslated = result.units[kinds["untranslated"][0]]
+    assert score.UNTRANSLATED in [f.name for f in untranslated.flags]
+    assert score.LOW_MARGIN in [f.name for f in result.units[kinds["shift"][0]].flags]
+
+
+@pytest.mark.slow
+def test_align_check_command(tmp_path):
+    path = write_tmx(tmp_path / "clean.tmx", UNITS_EN_SR)
+    result = CliRunner().invoke(main, ["check", str(path), "--report-dir", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert f"{len(UNITS_EN_SR)} units (en -> sr-Latn), 0 not ok" in result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        ["units.csv", "units.parquet", "summary.json", "report.html"])
+
+
+def test_align_check_command_fails_in_one_line(tmp_path):
+    path = tmp_path / "broken.tmx"
+    path.write_text("<tmx version='1.4'><header srclang='en'/><body><tu>", encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", str(path), "--report-dir", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.output.startswith("align: error: ") and "broken.tmx" in result.output
+    assert result.output.count("\n") == 1

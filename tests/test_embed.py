@@ -1,0 +1,131 @@
+"""The embed stage: normalized float32 rows, each distinct text encoded once, and the on-disk cache.
+
+The model is the real default one from the user cache; ALIGN_CACHE points at a temporary folder only so that
+each test starts with an empty embedding cache (the model is given by path, so it is not rebuilt there).
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from align.embed import EmbeddingCache, Embedder, text_key
+from align.model import resolve_model
+
+TEXTS = [
+    "The public does not see how much NATO and Serbia work together.",
+    "Javnost ne vidi koliko NATO i Srbija sarađuju.",
+    "Јавност не види колико НАТО и Србија сарађују.",
+    "The public does not see how much NATO and Serbia work together.",  # a repeat: encoded once
+    "„Nikada ne smemo zaboraviti prošlost“, rekao je general.",
+]
+
+
+@pytest.fixture(scope="module")
+def model_dir():
+    return resolve_model()
+
+
+@pytest.fixture
+def fresh_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("ALIGN_CACHE", str(tmp_path / "cache"))
+    monkeypatch.delenv("ALIGN_NO_CACHE", raising=False)
+    return tmp_path / "cache"
+
+
+def test_rows_are_normalized_float32_in_input_order(model_dir, fresh_cache):
+    embedder = Embedder(str(model_dir))
+    vectors = embedder.encode(TEXTS)
+    assert vectors.dtype == np.float32 and vectors.shape == (len(TEXTS), 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert np.array_equal(vectors[0], vectors[3])
+    assert embedder.encoded == len(set(TEXTS)) == 4 and embedder.hits == 0
+    # the query prompt is used: the same as asking the model for it directly
+    direct = embedder.model.encode(TEXTS[1:2], prompt_name="query", normalize_embeddings=True)
+    assert np.allclose(vectors[1], direct[0], atol=1e-6)
+    # Serbian Latin and Cyrillic of one sentence are near each other, the English translation close by
+    similarity = vectors @ vectors.T
+    assert similarity[1, 2] > 0.9 and similarity[0, 1] > 0.8
+
+
+def test_a_rerun_is_served_from_the_cache(model_dir, fresh_cache):
+    first = Embedder(str(model_dir))
+    before = first.encode(TEXTS)
+    again = Embedder(str(model_dir))
+    after = again.encode(TEXTS)
+    assert again.encoded == 0 and again.hits == 4
+    assert np.array_equal(before, after)
+    assert [p.suffix for p in (fresh_cache / "embeddings").glob("*.sqlite3")] == [".sqlite3"]
+    # a new text among cached ones: only that one goes to the model
+    more = again.encode(TEXTS[:2] + ["A sentence nobody embedded before."])
+    assert again.encoded == 1 and again.hits == 6
+    assert np.array_equal(more[:2], before[:2])
+
+
+def test_different_models_do_not_share_entries(model_dir, fresh_cache, tmp_path):
+    """A copy of the model that prompts with "passage: " is another model: its own cache, other vectors."""
+    variant = tmp_path / "passage-variant"
+    for file in model_dir.rglob("*"):
+        if file.is_file():
+            (variant / file.relative_to(model_dir)).parent.mkdir(parents=True, exist_ok=True)
+            (variant / file.relative_to(model_dir)).symlink_to(file)
+    config = variant / "config_sentence_transformers.json"
+    settings = json.loads(config.read_text())
+    settings["prompts"]["query"] = "passage: "
+    config.unlink()
+    config.write_text(json.dumps(settings))
+
+    default, other = Embedder(str(model_dir)), Embedder(str(variant))
+    assert default.cache.path != other.cache.path
+    first = default.encode(TEXTS)
+    second = other.encode(TEXTS)
+    assert other.hits == 0 and other.encoded == 4
+    assert not np.allclose(first, second, atol=1e-3)
+    assert np.allclose(second[1], default.model.encode(TEXTS[1:2], prompt_name="passage")[0], atol=1e-6)
+
+
+def test_cache_can_be_switched_off(model_dir, fresh_cache, monkeypatch):
+    off = Embedder(str(model_dir), cache=False)
+    off.encode(TEXTS[:2])
+    off.encode(TEXTS[:2])
+    assert off.cache is None and off.encoded == 4 and off.hits == 0
+    monkeypatch.setenv("ALIGN_NO_CACHE", "1")
+    assert Embedder(str(model_dir)).cache is None
+    assert not (fresh_cache / "embeddings").exists()
+
+
+def test_progress_bar_only_when_asked(model_dir, fresh_cache, capfd):
+    Embedder(str(model_dir)).encode(TEXTS[:2])
+    assert capfd.readouterr().err == ""
+    Embedder(str(model_dir), cache=False, show_progress=True).encode(TEXTS[:2])
+    captured = capfd.readouterr()
+    assert "Batches" in captured.err and captured.out == ""
+
+
+def test_empty_input(model_dir, fresh_cache):
+    assert Embedder(str(model_dir)).encode([]).shape == (0, 384)
+
+
+def _store(path: str, count: int) -> None:
+    cache = EmbeddingCache(Path(path), Path("/model"))
+    for start in range(0, count, 50):  # many small transactions, to interleave with the other process
+        cache.put({text_key(f"text {i}"): np.full(384, i, np.float32) for i in range(start, start + 50)})
+    cache.close()
+
+
+def test_two_processes_write_one_cache_at_once(tmp_path):
+    path = tmp_path / "shared.sqlite3"
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_store, args=(str(path), 2000)) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert [worker.exitcode for worker in workers] == [0, 0]
+    cache = EmbeddingCache(path, tmp_path)
+    found = cache.get([text_key(f"text {i}") for i in range(2000)])
+    assert len(found) == 2000
+    assert all(np.array_equal(found[text_key(f"text {i}")], np.full(384, i, np.float32)) for i in range(2000))

@@ -1,0 +1,142 @@
+"""Exports of a TMX for linguists (moses, tsv, jsonl, parquet, xlsx) and the export / merge commands."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from align import export, tmx
+from align.cli import main
+from align.errors import AlignError
+from tmx_fixtures import interview_alignment, make_alignment
+
+DATA = Path(__file__).parent / "data" / "tmx"
+COLUMNS = ["id", "src", "tgt", "src_lang", "tgt_lang", "score", "bead", "document"]
+
+# Segments that break naive line- and tab-based formats, and an Excel formula.
+AWKWARD_SRC = ["Line one\nline two", "Col\tumn", '=SUM(A1:A9) and "quotes"', "Plain."]
+AWKWARD_TGT = ["Red jedan\r\nred dva", "Kol\tona", "=SUM(A1:A9) i „navodnici\"", "Obično."]
+
+
+@pytest.fixture
+def awkward_tmx(tmp_path) -> Path:
+    beads = [((i,), (i,), 0.5 + i / 10, []) for i in range(4)]
+    return tmx.write_tmx([make_alignment(AWKWARD_SRC, AWKWARD_TGT, beads, name="awk")], tmp_path / "awk.tmx")
+
+
+def expected_rows() -> list[dict]:
+    return [{"id": f"awk-{i + 1:04d}", "src": s, "tgt": t, "src_lang": "en", "tgt_lang": "sr-Latn",
+             "score": 0.5 + i / 10, "bead": "1-1", "document": "awk"}
+            for i, (s, t) in enumerate(zip(AWKWARD_SRC, AWKWARD_TGT))]
+
+
+def test_moses_writes_two_line_aligned_files(awkward_tmx, tmp_path):
+    result = export.export_tmx(awkward_tmx, "moses", tmp_path / "corpus")
+    assert result.paths == [tmp_path / "corpus.en", tmp_path / "corpus.sr-Latn"] and result.pairs == 4
+    src = result.paths[0].read_text(encoding="utf-8").split("\n")
+    tgt = result.paths[1].read_text(encoding="utf-8").split("\n")
+    assert src == ["Line one line two", "Col umn", '=SUM(A1:A9) and "quotes"', "Plain.", ""]
+    assert tgt == ["Red jedan  red dva", "Kol ona", "=SUM(A1:A9) i „navodnici\"", "Obično.", ""]
+
+
+def test_moses_with_two_target_scripts_writes_a_pair_of_files_per_target(tmp_path):
+    result = export.export_tmx(DATA / "good.tmx", "moses", tmp_path / "c")
+    names = [p.name for p in result.paths]
+    assert names == ["c.en-sr-Latn.en", "c.en-sr-Latn.sr-Latn", "c.en-sr-Cyrl.en", "c.en-sr-Cyrl.sr-Cyrl"]
+    lines = [p.read_text(encoding="utf-8").splitlines() for p in result.paths]
+    assert all(len(part) == 4 for part in lines)
+    assert lines[3][0] == "Добро јутро." and lines[1][0] == "Dobro jutro." and lines[0] == lines[2]
+
+
+def test_tsv_is_one_unquoted_line_per_pair(awkward_tmx, tmp_path):
+    result = export.export_tmx(awkward_tmx, "tsv", tmp_path / "out.tsv")
+    lines = result.paths[0].read_text(encoding="utf-8").splitlines()
+    assert lines[0].split("\t") == COLUMNS and len(lines) == 5
+    assert all(len(line.split("\t")) == len(COLUMNS) for line in lines)
+    assert lines[3].split("\t")[1:3] == ['=SUM(A1:A9) and "quotes"', "=SUM(A1:A9) i „navodnici\""]
+    assert lines[1].split("\t")[2] == "Red jedan  red dva"
+
+
+def test_jsonl_keeps_text_exactly(awkward_tmx, tmp_path):
+    result = export.export_tmx(awkward_tmx, "jsonl", tmp_path / "out.jsonl")
+    rows = [json.loads(line) for line in result.paths[0].read_text(encoding="utf-8").splitlines()]
+    assert rows == expected_rows()
+
+
+def test_parquet_keeps_text_and_types(awkward_tmx, tmp_path):
+    export.export_tmx(awkward_tmx, "parquet", tmp_path / "out.parquet")
+    frame = pl.read_parquet(tmp_path / "out.parquet")
+    assert frame.columns == COLUMNS and frame.schema["score"] == pl.Float64
+    assert frame.to_dicts() == expected_rows()
+
+
+def test_xlsx_holds_strings_not_formulas(awkward_tmx, tmp_path):
+    import openpyxl
+
+    export.export_tmx(awkward_tmx, "xlsx", tmp_path / "out.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "out.xlsx").active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0] == COLUMNS
+    assert [dict(zip(COLUMNS, row)) for row in rows[1:]] == [
+        {**row, "score": pytest.approx(row["score"]), "tgt": row["tgt"].replace("\r\n", "\n")}
+        for row in expected_rows()]
+    assert sheet["B4"].data_type == "s"  # "=SUM(...)" is text, not a formula
+
+
+def test_foreign_tmx_ids_scores_and_skipped_pairs(tmp_path):
+    path = tmp_path / "foreign.tmx"
+    path.write_text(
+        '<?xml version="1.0"?><tmx version="1.4"><header creationtool="x" creationtoolversion="1"'
+        ' segtype="sentence" o-tmf="x" adminlang="en" srclang="en-US" datatype="plaintext"/><body>'
+        '<tu><prop type="x-confidence">high</prop><tuv xml:lang="en-US"><seg>Yes.</seg></tuv>'
+        '<tuv xml:lang="sr-Latn"><seg>Da.</seg></tuv></tu>'
+        '<tu tuid="q"><tuv xml:lang="sr-Latn"><seg>Ne.</seg></tuv><tuv xml:lang="en-US"><seg>No.</seg></tuv></tu>'
+        '<tu><tuv xml:lang="en-US"><seg>Alone.</seg></tuv><tuv xml:lang="sr-Latn"><seg> </seg></tuv></tu>'
+        '</body></tmx>', encoding="utf-8")
+    result = export.export_tmx(path, "jsonl", tmp_path / "out.jsonl")
+    rows = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["id"], r["src"], r["tgt"], r["src_lang"], r["score"]) for r in rows] == [
+        ("#1", "Yes.", "Da.", "en-US", None), ("q", "No.", "Ne.", "en-US", None)]
+    assert (result.pairs, result.skipped) == (2, 1)
+    moses = export.export_tmx(path, "moses", tmp_path / "m")
+    assert [p.name for p in moses.paths] == ["m.en-US", "m.sr-Latn"]
+
+
+def test_ids_are_stable_across_exports(tmp_path):
+    path = tmx.write_tmx([interview_alignment()], tmp_path / "i.tmx")
+    first = export.export_tmx(path, "tsv", tmp_path / "a.tsv").paths[0].read_bytes()
+    tmx.write_tmx([interview_alignment()], path)
+    assert export.export_tmx(path, "tsv", tmp_path / "b.tsv").paths[0].read_bytes() == first
+
+
+def test_unknown_format_and_broken_tmx_write_nothing(tmp_path):
+    with pytest.raises(AlignError, match="unknown export format"):
+        export.export_tmx(DATA / "good.tmx", "csv", tmp_path / "out.csv")
+    with pytest.raises(AlignError, match="bad_amp.tmx: line 18"):
+        export.export_tmx(DATA / "bad_amp.tmx", "tsv", tmp_path / "out.tsv")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_export_prints_files_and_counts(tmp_path):
+    result = CliRunner().invoke(main, ["export", str(DATA / "good.tmx"), "--format", "tsv",
+                                       "-o", str(tmp_path / "out.tsv")])
+    assert result.exit_code == 0, result.output
+    assert f"wrote {tmp_path / 'out.tsv'}" in result.output and "8 pairs exported" in result.output
+
+
+def test_cli_export_of_malformed_tmx_is_exit_1_and_one_line(tmp_path):
+    result = CliRunner().invoke(main, ["export", str(DATA / "bad_amp.tmx"), "--format", "tsv",
+                                       "-o", str(tmp_path / "out.tsv")])
+    assert result.exit_code == 1
+    assert result.output.strip().count("\n") == 0 and "bad_amp.tmx: line 18" in result.output
+
+
+def test_cli_merge_reports_kept_and_dropped(tmp_path):
+    result = CliRunner().invoke(main, ["merge", str(DATA / "good.tmx"), str(DATA / "doctype.tmx"),
+                                       "-o", str(tmp_path / "m.tmx")])
+    assert result.exit_code == 0, result.output
+    assert "4 units (4 duplicates dropped)" in result.output
+    assert len(tmx.read_tmx(tmp_path / "m.tmx").units) == 4

@@ -1,0 +1,239 @@
+"""The score stage: every check on its own (Latin and Cyrillic), the ok rule, and flag_alignment."""
+from __future__ import annotations
+
+import pytest
+
+from align import score
+from align.records import Alignment, Bead, Document, Flag, Sentence
+from align.score import DocumentProfile
+from align.script import to_cyrillic
+from quality_fixtures import UNITS_EN_SR, UNITS_EN_SR_CYRL
+
+SCRIPTS = {"Latn": UNITS_EN_SR, "Cyrl": UNITS_EN_SR_CYRL}
+
+
+def profile(script: str = "Latn") -> DocumentProfile:
+    return DocumentProfile.of(SCRIPTS[script], "en", "sr")
+
+
+@pytest.fixture(params=["Latn", "Cyrl"])
+def script(request) -> str:
+    return request.param
+
+
+def sr(text: str, script: str) -> str:
+    return text if script == "Latn" else to_cyrillic(text)
+
+
+def test_the_clean_document_raises_no_severe_flag(script):
+    doc = profile(script)
+    for en, serbian in SCRIPTS[script]:
+        flags = score.text_flags(en, serbian, doc)
+        assert score.is_ok(flags), (en, flags)
+
+
+# ---------------------------------------------------------------------------------------------- numbers
+
+@pytest.mark.parametrize("src, tgt", [
+    ("It cost 1,400 dinars.", "Koštalo je 1.400 dinara."),
+    ("It cost 1,400 dinars.", "Koštalo je 1 400 dinara."),
+    ("It was built in 2019.", "Izgrađeno je 2019. godine."),
+    ("On the 15th of May.", "Petnaestog maja, 15. maja."),
+    ("Growth was 2.5 percent.", "Rast je bio 2,5 odsto."),
+    ("A total of 12,345,678 votes.", "Ukupno 12.345.678 glasova."),
+    ("It was signed on 15.3.2019.", "Potpisan je 15. marta 2019. godine."),
+])
+def test_numbers_written_differently_are_the_same(src, tgt):
+    assert score.check_numbers(src, tgt) is None
+
+
+def test_numbers_that_differ_are_flagged_with_the_numbers_named():
+    flag = score.check_numbers("The plant cost 1,400 million dinars.", "Postrojenje je koštalo 1.500 miliona dinara.")
+    assert flag is not None and flag.name == score.NUMBERS
+    assert "1,400 not in the target" in flag.reason and "1.500 not in the source" in flag.reason
+
+
+def test_a_year_missing_on_one_side_is_flagged():
+    flag = score.check_numbers("The old pipes date from 1962.", "Stare cevi su veoma stare.")
+    assert flag is not None and "1962" in flag.reason
+
+
+def test_a_small_number_spelled_out_is_not_flagged():
+    assert score.check_numbers("It took 2 years.", "Trajalo je dve godine.") is None
+
+
+def test_number_readings_keep_every_reading():
+    assert score.number_readings("1,400") == [frozenset({"1400", "1.4"})]
+    assert score.number_readings("1,5") == [frozenset({"1.5"})]
+    assert score.number_readings("15.3.2019") == [frozenset({"15"}), frozenset({"3"}), frozenset({"2019"})]
+
+
+# ---------------------------------------------------------------------------------------------- names
+
+def test_acronyms_match_across_scripts():
+    doc = DocumentProfile.of([("NATO and KFOR met.", "НАТО и КФОР су се састали.")] * 3, "en", "sr")
+    assert {"nato", "kfor"} <= doc.shared_names
+    assert score.check_names("NATO welcomed it.", "НАТО је то поздравио.", doc) is None
+    flag = score.check_names("NATO welcomed it.", "КФОР је то поздравио.", doc)
+    assert flag is not None and flag.name == score.NAMES
+    assert "NATO not in the target" in flag.reason and "KFOR not in the source" in flag.reason
+
+
+def test_declined_names_match(script):
+    doc = profile(script)
+    en = "Milan Đurić thanked Jelena Marković."
+    assert score.check_names(en, sr("Milan Đurić zahvalio je Jeleni Marković.", script), doc) is None
+    flag = score.check_names(en, sr("Milan Đurić zahvalio je radnicima.", script), doc)
+    assert flag is not None and "Jelena" in flag.reason
+
+
+def test_names_a_document_translates_are_not_required():
+    # Germany / Nemačka: never written alike in this document, so not expected on both sides
+    doc = profile()
+    assert "germ" not in doc.shared_names
+    assert score.check_names("Engineers from Germany helped.", "Inženjeri iz Nemačke su pomogli.", doc) is None
+
+
+def test_no_names_are_compared_with_a_caseless_script():
+    doc = DocumentProfile.of([("Li Wei went home.", "李伟回家了。")] * 3, "en", "zh")
+    assert doc.shared_names == frozenset()
+    assert score.check_names("Li Wei went home.", "他回家了。", doc) is None
+
+
+# ---------------------------------------------------------------------------------------------- punctuation
+
+@pytest.mark.parametrize("src, tgt, has", [
+    ("Why did it take so long?", "Projekat je dugo trajao.", "source is a question"),
+    ("It took long.", "Zašto je trajalo dugo?", "target is a question"),
+    ("Stop!", "Stani.", "source is an exclamation"),
+])
+def test_question_and_exclamation_mismatch(src, tgt, has):
+    flag = score.check_punctuation(src, tgt)
+    assert flag is not None and flag.name == score.PUNCTUATION and has in flag.reason
+
+
+def test_full_width_question_mark_counts():
+    assert score.check_punctuation("他为什么走了？", "Why did he leave?") is None
+
+
+# ---------------------------------------------------------------------------------------------- untranslated
+
+def test_a_copied_source_is_untranslated(script):
+    en = "The ceremony ended with a concert in the city centre."
+    flag = score.check_untranslated(en, en, profile(script))
+    assert flag is not None and flag.name == score.UNTRANSLATED and "copy" in flag.reason
+
+
+def test_a_target_in_the_source_language_is_untranslated(script):
+    flag = score.check_untranslated("The river Danube remains the main source of drinking water.",
+                                    "Samples are tested every hour in the laboratory of the plant.", profile(script))
+    assert flag is not None and "reads as en" in flag.reason
+
+
+def test_names_left_as_they_are_are_not_untranslated():
+    assert score.check_untranslated("Milan Đurić, Novi Sad", "Milan Đurić, Novi Sad", profile()) is None
+
+
+def test_the_same_language_on_both_sides_is_not_untranslated():
+    doc = DocumentProfile.of([("Colour of the sky.", "Color of the sky.")] * 3, "en-GB", "en-US")
+    assert score.check_untranslated("Colour of the sky.", "Color of the sky.", doc) is None
+
+
+# ---------------------------------------------------------------------------------------------- wrong script
+
+def test_a_latin_unit_in_a_cyrillic_document_is_flagged():
+    doc = profile("Cyrl")
+    assert doc.tgt_script == "Cyrl"
+    flag = score.check_wrong_script("Reka Dunav ostaje glavni izvor pitke vode.", doc)
+    assert flag is not None and flag.name == score.WRONG_SCRIPT and "Latin" in flag.reason
+    assert score.check_wrong_script(to_cyrillic("Reka Dunav ostaje glavni izvor pitke vode."), doc) is None
+
+
+def test_a_cyrillic_unit_in_a_latin_document_is_flagged():
+    flag = score.check_wrong_script(to_cyrillic("Reka Dunav ostaje glavni izvor pitke vode."), profile("Latn"))
+    assert flag is not None and "Cyrillic" in flag.reason
+
+
+def test_latin_acronyms_in_a_cyrillic_unit_are_fine():
+    assert score.check_wrong_script("Програм IPA и СЗО.", profile("Cyrl")) is None
+
+
+# ---------------------------------------------------------------------------------------------- empty, truncated, length
+
+def test_empty_sides():
+    assert score.check_empty("Text.", "  ").reason == "the target is empty"
+    assert score.check_empty("", "Tekst.").reason == "the source is empty"
+    assert score.check_empty("Text.", "Tekst.") is None
+    assert [f.name for f in score.text_flags("Text.", "", profile())] == [score.EMPTY]
+
+
+def test_a_target_cut_to_a_third_is_truncated(script):
+    en, serbian = SCRIPTS[script][6]
+    flag = score.check_truncated(en, serbian[: len(serbian) // 3], profile(script))
+    assert flag is not None and flag.name == score.TRUNCATED
+    assert score.check_truncated(en, serbian, profile(script)) is None
+
+
+def test_a_short_sentence_without_a_full_stop_is_not_truncated():
+    assert score.check_truncated("Yes.", "Da", profile()) is None
+    assert score.check_truncated("Chapter one: the plant", "Prvo poglavlje", profile()) is None
+
+
+def test_length_ratio_is_measured_against_the_documents_own_ratio():
+    # a document whose targets are always about three times longer than its sources
+    pairs = [(f"Short line {k}.", f"A much longer target line number {k}, padded out.") for k in range(12)]
+    doc = DocumentProfile.of(pairs, "xx", "yy")
+    assert score.check_length_ratio(*pairs[0], doc) is None
+    flag = score.check_length_ratio("Short line 99.", "Tiny 99.", doc)
+    assert flag is not None and flag.name == score.LENGTH_RATIO and "shorter" in flag.reason
+    flag = score.check_length_ratio("Short.", "A much longer target line number, padded out. " * 4, doc)
+    assert flag is not None and "longer" in flag.reason
+
+
+# ---------------------------------------------------------------------------------------------- the ok rule
+
+def test_ok_means_no_severe_flag():
+    assert score.is_ok([])
+    assert score.is_ok([Flag(score.NAMES, "x"), Flag(score.NUMBERS, "y"), Flag(score.PUNCTUATION, "z")])
+    for name in score.SEVERE:
+        assert not score.is_ok([Flag(name, "x")])
+    assert set(score.FLAG_MEANINGS) >= score.SEVERE
+
+
+def test_low_confidence_follows_the_threshold():
+    assert score.check_confidence(score.MIN_CONFIDENCE, 0.9, 0.1) is None
+    flag = score.check_confidence(score.MIN_CONFIDENCE - 0.01, 0.8, -0.02)
+    assert flag is not None and flag.name == score.LOW_CONFIDENCE and "0.80" in flag.reason
+
+
+# ---------------------------------------------------------------------------------------------- alignments
+
+def make_alignment(script: str = "Latn") -> Alignment:
+    """The fixture document as an alignment, with an extra unaligned target sentence after unit 3 and one
+    unit whose confidence is low."""
+    en = [en for en, _ in SCRIPTS[script]]
+    serbian = [s for _, s in SCRIPTS[script]]
+    serbian.insert(3, sr("Ova rečenica nema parnjaka u izvorniku.", script))
+    src = Document("test", "en", [Sentence(t, k, 0) for k, t in enumerate(en)])
+    tgt = Document("test", "sr", [Sentence(t, k, 0) for k, t in enumerate(serbian)], script=script)
+    beads = []
+    for k in range(len(en)):
+        j = k if k < 3 else k + 1
+        beads.append(Bead((k,), (j,), score=0.2 if k == 8 else 0.95, similarity=0.9, margin=0.1))
+        if k == 2:
+            beads.append(Bead((), (3,)))
+    return Alignment(src, tgt, beads, name="test", model="test-model")
+
+
+def test_flag_alignment_flags_every_bead(script):
+    alignment = make_alignment(script)
+    score.flag_alignment(alignment)
+    unaligned = [b for b in alignment.beads if not b.is_unit]
+    assert [f.name for f in unaligned[0].flags] == [score.UNALIGNED]
+    assert "target sentence 4" in unaligned[0].flags[0].reason
+    neighbours = [k for k, b in enumerate(alignment.beads) if any(f.name == score.UNALIGNED_NEIGHBOUR for f in b.flags)]
+    assert neighbours == [2, 4]
+    low = [b for b in alignment.beads if any(f.name == score.LOW_CONFIDENCE for f in b.flags)]
+    assert [b.src for b in low] == [(8,)]
+    not_ok = [b for b in alignment.beads if not score.is_ok(b.flags)]
+    assert len(not_ok) == 2  # the unaligned bead and the low-confidence unit

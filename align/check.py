@@ -37,7 +37,7 @@ HUB_K = 4  # cosines averaged into a hub value
 HUB_WINDOW = 100  # hubs are measured among the units this close in file order, so time stays linear
 RIVAL_WINDOW = 5000  # how far in file order a better pairing is looked for (the whole file up to this size)
 RANDOM_PAIRS = 6  # wrong pairs sampled per unit to learn what a wrong pair looks like
-SWAP_GAIN = 0.0  # crossing two units' targets must raise their summed score by more than this
+SWAP_SPREADS = 1.0  # how much better each source must fit the other unit's target (see swapped_units)
 SHIFT_RUN = 2  # consecutive units whose targets fit the next (or previous) unit's source better: a shift
 EM_ROUNDS = 30
 MIN_SAMPLES = 30  # sampled wrong pairings needed to learn from
@@ -129,24 +129,31 @@ def read_pairs(path: str | os.PathLike, src_lang: str | None = None,
 
 # ---------------------------------------------------------------------------------------------- evidence
 
-def _blocks(n: int, window: int, block: int = 256):
-    """Row blocks [start, stop) with the column range [lo, hi) within `window` of them, and the mask of cells
-    outside the window."""
+def _window_blocks(rows: np.ndarray, cols: np.ndarray, window: int, block: int):
+    """Row blocks of the cosine matrix rows x cols, each with the columns within `window` of its rows (cells
+    farther away set to -inf): (first row, column offset, cosines as float32)."""
+    n = len(rows)
     for start in range(0, n, block):
         stop = min(start + block, n)
-        lo, hi = max(start - window, 0), min(stop + window, n)
-        outside = np.abs(np.arange(start, stop)[:, None] - np.arange(lo, hi)[None, :]) > window
-        yield start, stop, lo, hi, outside
+        lo, hi = max(start - window, 0), min(stop + window, len(cols))
+        sims = rows[start:stop] @ cols[lo:hi].T
+        # only the first and last `block` columns can be out of reach of some row
+        distance = np.arange(start, stop)[:, None] - np.arange(lo, hi)[None, :min(block, hi - lo)]
+        sims[:, :min(block, hi - lo)][distance > window] = -np.inf
+        tail = max(hi - lo - block, 0)
+        distance = np.arange(lo + tail, hi)[None, :] - np.arange(start, stop)[:, None]
+        sims[:, tail:][distance > window] = -np.inf
+        yield start, lo, sims
 
 
 def _hubs(src: np.ndarray, tgt: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per unit, the mean of its HUB_K best cosines with the other side's units within HUB_WINDOW in file order."""
     hubs = []
     for rows, cols in ((src, tgt), (tgt, src)):
-        hub = np.zeros(len(rows))
-        for start, stop, lo, hi, outside in _blocks(len(rows), HUB_WINDOW):
-            sims = np.where(outside, -np.inf, rows[start:stop] @ cols[lo:hi].T)
-            hub[start:stop] = np.sort(sims, axis=1)[:, -min(HUB_K, hi - lo):].mean(axis=1)
+        hub = np.zeros(len(rows), dtype=np.float32)
+        for start, _, sims in _window_blocks(rows, cols, HUB_WINDOW, 256):
+            k = min(HUB_K, sims.shape[1])
+            hub[start:start + len(sims)] = -np.partition(-sims, k - 1, axis=1)[:, :k].mean(axis=1)
         hubs.append(hub)
     return hubs[0], hubs[1]
 
@@ -167,23 +174,14 @@ class Evidence:
         """Hub-corrected score of source i with target j."""
         return 2 * np.einsum("nd,nd->n", self.src[i], self.tgt[j]) - self.src_hub[i] - self.tgt_hub[j]
 
-    def rival_of(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """For pairs (source i, target j): the best other pairing either of them has, as (score, unit), where the
-        unit is the other target of source i or the other source of target j."""
-        def best_other(best: tuple[np.ndarray, np.ndarray], own: np.ndarray, partner: np.ndarray):
+    def margin_of(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """For pairs (source i, target j): the score minus the best score that either of them reaches with
+        another unit (source i with another target, or target j with another source)."""
+        def best_other(best: tuple[np.ndarray, np.ndarray], own: np.ndarray, partner: np.ndarray) -> np.ndarray:
             index, value = best
-            first_is_partner = index[own, 0] == partner
-            return (np.where(first_is_partner, value[own, 1], value[own, 0]),
-                    np.where(first_is_partner, index[own, 1], index[own, 0]))
-        src_value, src_unit = best_other(self.src_best, i, j)
-        tgt_value, tgt_unit = best_other(self.tgt_best, j, i)
-        use_src = src_value >= tgt_value
-        return np.where(use_src, src_value, tgt_value), np.where(use_src, src_unit, tgt_unit)
-
-    def margin_of(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(score minus the best rival's score, the rival unit) for pairs of source i and target j."""
-        rival_score, rival = self.rival_of(i, j)
-        return self.csls_of(i, j) - rival_score, rival
+            return np.where(index[own, 0] == partner, value[own, 1], value[own, 0])
+        rival = np.maximum(best_other(self.src_best, i, j), best_other(self.tgt_best, j, i))
+        return self.csls_of(i, j) - rival
 
     @property
     def similarity(self) -> np.ndarray:
@@ -194,13 +192,12 @@ def _two_best(rows: np.ndarray, cols: np.ndarray, row_hub: np.ndarray, col_hub: 
     """For every row, the two columns with the best hub-corrected score (within RIVAL_WINDOW) and the scores."""
     n = len(rows)
     index = np.zeros((n, 2), dtype=np.int64)
-    value = np.full((n, 2), -np.inf)
-    for start, stop, lo, hi, outside in _blocks(n, RIVAL_WINDOW, block=128):
-        scores = 2 * (rows[start:stop] @ cols[lo:hi].T) - row_hub[start:stop, None] - col_hub[None, lo:hi]
-        scores[outside] = -np.inf
-        if hi - lo < 2:
-            index[start:stop, 0] = lo
-            value[start:stop, 0] = scores[:, 0]
+    value = np.full((n, 2), -np.inf, dtype=np.float32)
+    for start, lo, sims in _window_blocks(rows, cols, RIVAL_WINDOW, 128):
+        stop = start + len(sims)
+        scores = 2 * sims - row_hub[start:stop, None] - col_hub[None, lo:lo + sims.shape[1]]
+        if scores.shape[1] < 2:
+            index[start:stop, 0], value[start:stop, 0] = lo, scores[:, 0]
             continue
         top = np.argpartition(-scores, 1, axis=1)[:, :2]
         top_scores = np.take_along_axis(scores, top, axis=1)
@@ -234,21 +231,20 @@ def shifted_units(evidence: Evidence) -> np.ndarray:
 
 
 def swapped_units(evidence: Evidence) -> np.ndarray:
-    """For each unit, the unit it seems to have traded targets with, else -1: the two pairings are better
-    crossed than as they stand (the sum of both scores grows). Candidates are each unit's best rival pairings."""
+    """For each unit, the unit it seems to have traded targets with, else -1: each of the two sources fits the
+    other unit's target clearly better than its own -- by SWAP_SPREADS times the spread of the file's scores,
+    so that the rule means the same whatever the model's scale. Candidates are each unit's best rivals."""
     n = len(evidence.src)
     units = np.arange(n)
     own = evidence.csls_of(units, units)
+    gain = SWAP_SPREADS * 1.4826 * float(np.median(np.abs(own - np.median(own))))
     partner = np.full(n, -1)
-    gain = np.zeros(n)
-    for best in (evidence.src_best, evidence.tgt_best):
-        index = best[0]
+    for index, _ in (evidence.src_best, evidence.tgt_best):
         other = np.where(index[:, 0] == units, index[:, 1], index[:, 0])
-        crossed = evidence.csls_of(units, other) + evidence.csls_of(other, units) - own - own[other]
-        better = (crossed > SWAP_GAIN) & (other != units) & (crossed > gain)
-        partner[better], gain[better] = other[better], crossed[better]
-        partner[other[better]] = np.where(gain[other[better]] < crossed[better], units[better], partner[other[better]])
-        gain[other[better]] = np.maximum(gain[other[better]], crossed[better])
+        crossed = ((evidence.csls_of(units, other) > own + gain)
+                   & (evidence.csls_of(other, units) > own[other] + gain) & (other != units))
+        partner[units[crossed]] = other[crossed]
+        partner[other[crossed]] = units[crossed]
     return partner
 
 
@@ -266,18 +262,17 @@ class PairFeatures:
 
     continuous: np.ndarray  # hub-corrected score, margin to the best rival pairing, length deviation
     binary: np.ndarray  # whether the number, name and punctuation checks fire
-    rival: np.ndarray  # the unit behind the margin
 
 
 def pair_features(texts: list[tuple[str, str]], i: np.ndarray, j: np.ndarray, evidence: Evidence,
                   profile: DocumentProfile) -> PairFeatures:
-    margin, rival = evidence.margin_of(i, j)
+    margin = evidence.margin_of(i, j)
     deviation = [score.length_deviation(texts[a][0], texts[b][1], profile) for a, b in zip(i, j)]
     binary = [(score.check_numbers(texts[a][0], texts[b][1]) is not None,
                score.check_names(texts[a][0], texts[b][1], profile) is not None,
                score.check_punctuation(texts[a][0], texts[b][1]) is not None) for a, b in zip(i, j)]
     return PairFeatures(np.column_stack([evidence.csls_of(i, j), margin, np.array(deviation, dtype=float)]),
-                        np.array(binary, dtype=bool).reshape(len(i), 3), rival)
+                        np.array(binary, dtype=bool).reshape(len(i), 3))
 
 
 def _student_logpdf(x: np.ndarray, centre: np.ndarray, scale: np.ndarray, dof: float = 4.0) -> np.ndarray:

@@ -225,8 +225,9 @@ def picture_svg(picture: Picture, rows: list[ReportRow]) -> str:
     image = base64.b64encode(png(_heat_colours(picture.matrix))).decode("ascii")
     sx, sy = width / max(width_cells, 1), height / max(height_cells, 1)
     margin = 34
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" id="picture" role="img" width="{width + margin + 8}" '
-             f'height="{height + margin + 8}" viewBox="{-margin} {-margin} {width + margin + 8} {height + margin + 8}">',
+    outer_width, outer_height = width + margin + 8, height + margin + 8
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" id="picture" role="img" width="{outer_width}" '
+             f'height="{outer_height}" viewBox="{-margin} {-margin} {outer_width} {outer_height}">',
              f'<title>Similarity of every {html.escape(picture.src_label)} with every '
              f'{html.escape(picture.tgt_label)}; the line is the alignment</title>',
              f'<image href="data:image/png;base64,{image}" x="0" y="0" width="{width}" height="{height}" '

@@ -2,13 +2,14 @@
 
 Each check looks at one unit -- a source and a target text -- against what is normal for its own document
 (`DocumentProfile`: the document's length ratio, the target's script, the letter statistics of each side,
-the names it writes alike in both languages) and returns a `Flag` with a short reason a reviewer can read, or None. The same
-checks serve the beads of an Alignment (`flag_alignment`) and the units of a TMX made by any tool (align.check).
+the names it writes alike in both languages) and returns a `Flag` with a short reason a reviewer can read, or
+None. The same checks serve the beads of an Alignment (`flag_alignment`) and the units of a TMX made by any tool
+(align.check).
 
 How `ok` is decided (`is_ok`, the only place): a unit is ok unless one of its flags is SEVERE. Severe flags are
 those that mean "this is not a usable translation unit": no translation (empty, unaligned, untranslated), a cut
 translation, or embedding evidence that the pair is wrong (low-confidence: the calibrated confidence is below
-MIN_CONFIDENCE; low-margin: the target clearly belongs to a neighbouring unit). The other flags are hints: they
+MIN_CONFIDENCE; low-margin: the target clearly belongs to another unit). The other flags are hints: they
 fire on a fair share of good translations too (numbers spelled out, names adapted, a question turned into a
 statement), so they point a reviewer at details without condemning the unit.
 """
@@ -48,7 +49,7 @@ FLAG_MEANINGS = {
     UNTRANSLATED: "the target is a copy of the source, or written in the source language",
     TRUNCATED: "one side stops mid-sentence and is much shorter than the other side implies",
     LOW_CONFIDENCE: "the embedding evidence says the two sides are probably not translations of each other",
-    LOW_MARGIN: "the target fits a neighbouring unit's source (or the source a neighbour's target) better",
+    LOW_MARGIN: "the target belongs to another unit: shifted by one along with its neighbours, or swapped",
     LENGTH_RATIO: "the target is far longer or shorter than this document's translations usually are",
     NUMBERS: "a number on one side is missing on the other (1,400 = 1.400; 2019. = 2019; 15th = 15.)",
     NAMES: "a name or acronym on one side is not found on the other (Cyrillic read as Latin: НАТО = NATO)",
@@ -88,9 +89,10 @@ def _letters(text: str) -> int:
 
 def _length(text: str) -> int:
     """Characters that carry content (white space not counted)."""
-    return sum(not c.isspace() for c in text)
+    return len("".join(text.split()))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _plain_latin(text: str) -> str:
     """Serbian Cyrillic read as Latin, lower case, accents dropped: НАТО, NATO and Nato meet as "nato"."""
     decomposed = unicodedata.normalize("NFKD", to_latin(text))
@@ -177,12 +179,15 @@ def _plain_words(text: str) -> tuple[str, ...]:
 
 def _same_name(name: str, word: str) -> bool:
     """Whether two plain-Latin words can be the same name, allowing declension and adaptation
-    (Vitale ~ Vitalea, Serbia ~ Srbija, Belgrade ~ Beogradu)."""
+    (Vitale ~ Vitalea, Serbia ~ Srbija, Belgrade ~ Beogradu). Adapted names keep their first letter."""
     if name == word:
         return True
+    if not word or name[0] != word[0]:
+        return False
     if len(name) >= 4 and len(word) >= 4 and name[:4] == word[:4]:
         return True
-    return difflib.SequenceMatcher(None, name[:8], word[:8]).ratio() >= 0.75
+    matcher = difflib.SequenceMatcher(None, name[:8], word[:8])
+    return matcher.quick_ratio() >= 0.75 and matcher.ratio() >= 0.75
 
 
 def caseless(text: str) -> bool:

@@ -85,7 +85,7 @@ def print_table(results: dict[str, Evaluation], seconds: dict[str, float]) -> No
         print(f"  {name:42s} {strict:.3f} / {lax:.3f}")
 
 
-def unit_beads(aligned) -> list[tuple[bool, float, set]]:
+def unit_beads(aligned) -> list[tuple[bool, float]]:
     """(strictly correct?, confidence) for every bead with two sides, over all documents of a set."""
     out = []
     for beads, gold in aligned:
@@ -116,14 +116,14 @@ def fit_confidence(documents: list[Document], embedder: Embedder) -> None:
     rows, labels = [], []
     for _, src, tgt, gold in documents:
         gold_set = set(gold)
-        for bead in aligner.align(src, tgt, embedder):
-            rows.append(aligner.confidence_features(bead))
+        vectors = embedder.encode(src + tgt)
+        for bead, features in aligner.described_alignment(src, tgt, vectors[:len(src)], vectors[len(src):]):
+            rows.append(features)
             labels.append((bead.src, bead.tgt) in gold_set)
     model = LogisticRegression(C=1.0, max_iter=1000).fit(np.array(rows), np.array(labels))
-    print("CONFIDENCE = ConfidenceModel(")
-    print(f"    intercept={model.intercept_[0]:.4f},")
-    print(f"    weights=({', '.join(f'{w:.4f}' for w in model.coef_[0])}),")
-    print(")")
+    print(f"fitted on {len(rows)} beads ({sum(labels)} right)")
+    print(f"CONFIDENCE = ConfidenceModel(intercept={model.intercept_[0]:.4f}, "
+          f"weights=({', '.join(f'{w:.4f}' for w in model.coef_[0])}))")
 
 
 def main() -> int:

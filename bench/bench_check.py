@@ -64,7 +64,8 @@ def interview_documents() -> list[tuple[str, str, str, list[tuple[str, str]]]]:
     documents = []
     for script in ("Latn", "Cyrl"):
         serbian = _lines(INTERVIEW / f"sr-{script}.sent")
-        documents.append((f"gold-{script}", "en", f"sr-{script}", gold_units(english, serbian, INTERVIEW / "gold.beads")))
+        units = gold_units(english, serbian, INTERVIEW / "gold.beads")
+        documents.append((f"gold-{script}", "en", f"sr-{script}", units))
     alignment = pipeline.align_files(INTERVIEW / "en.txt", INTERVIEW / "sr-Latn.txt", "en", "sr")
     units = [(alignment.src_text(b), alignment.tgt_text(b)) for b in alignment.units]
     documents.append(("align-pair-Latn", "en", alignment.tgt.tag, units))
@@ -85,7 +86,8 @@ def benchmark_documents(name: str) -> list[tuple[str, str, str, list[tuple[str, 
     return documents
 
 
-def corrupt(units: list[tuple[str, str]], rng: np.random.Generator, share: float) -> tuple[list[tuple[str, str]], list[str]]:
+def corrupt(units: list[tuple[str, str]], rng: np.random.Generator,
+            share: float) -> tuple[list[tuple[str, str]], list[str]]:
     """A copy of `units` with about `share` of them corrupted, and per unit its kind ("clean" or a KINDS entry)."""
     n = len(units)
     targets = [t for _, t in units]
@@ -177,8 +179,9 @@ def main() -> None:
                                   f"{unit.score:.2f} [{flags}] {unit.src[:60]!r} -> {unit.tgt[:60]!r}")
     elapsed = time.perf_counter() - started
 
-    def pooled(select) -> tuple[int, int]:
-        picked = [v for k, v in counts.items() if select(*k)]
+    def pooled(set_name: str = "all", seed: int | None = None, kinds: tuple[str, ...] = KINDS) -> tuple[int, int]:
+        picked = [v for (name, sd, kind), v in counts.items()
+                  if set_name in ("all", name) and seed in (None, sd) and kind in kinds]
         return sum(v[0] for v in picked), sum(v[1] for v in picked)
 
     def share(pair: tuple[int, int]) -> str:
@@ -187,16 +190,11 @@ def main() -> None:
     print(f"\nseeds {args.seeds}, corrupted share {args.share}; ok=false among units of each kind, pooled over seeds")
     print(f"{'set':<11}{'clean (<=5%)':<24}{'corrupted (>=90%)':<24}" + "".join(f"{k:<22}" for k in KINDS))
     for name in [*sets, "all"]:
-        in_set = (lambda s, n=name: n == "all" or s == n)
-        clean = pooled(lambda s, seed, k: in_set(s) and k == "clean")
-        bad = pooled(lambda s, seed, k: in_set(s) and k != "clean")
-        by_kind = [pooled(lambda s, seed, k, kind=kind: in_set(s) and k == kind) for kind in KINDS]
-        print(f"{name:<11}{share(clean):<24}{share(bad):<24}" + "".join(f"{share(p):<22}" for p in by_kind))
+        by_kind = "".join(f"{share(pooled(name, kinds=(kind,))):<22}" for kind in KINDS)
+        print(f"{name:<11}{share(pooled(name, kinds=('clean',))):<24}{share(pooled(name)):<24}{by_kind}")
     print("\nper seed (all sets): clean flagged / corrupted caught")
     for seed in args.seeds:
-        clean = pooled(lambda s, sd, k: sd == seed and k == "clean")
-        bad = pooled(lambda s, sd, k: sd == seed and k != "clean")
-        print(f"  seed {seed}: {share(clean)} / {share(bad)}")
+        print(f"  seed {seed}: {share(pooled(seed=seed, kinds=('clean',)))} / {share(pooled(seed=seed))}")
     print(f"\n{elapsed:.0f} s for {sum(len(d) for d in sets.values()) * len(args.seeds)} TMX checks")
 
 

@@ -2,6 +2,8 @@
 report and check tests: one translation unit per entry, with numbers, names, acronyms and a question."""
 from __future__ import annotations
 
+from align.model import DEFAULT_MODEL
+from align.records import Alignment, Bead, Document, Sentence
 from align.script import to_cyrillic
 
 UNITS_EN_SR = [
@@ -56,3 +58,22 @@ UNITS_EN_SR = [
 ]
 
 UNITS_EN_SR_CYRL = [(en, to_cyrillic(sr)) for en, sr in UNITS_EN_SR]
+
+
+def make_alignment(script: str = "Latn") -> Alignment:
+    """The fixture document as an alignment, with an extra unaligned target sentence after unit 3 and one
+    unit whose confidence is low."""
+    units = UNITS_EN_SR if script == "Latn" else UNITS_EN_SR_CYRL
+    en = [en for en, _ in units]
+    serbian = [s for _, s in units]
+    extra = "Ova rečenica nema parnjaka u izvorniku."
+    serbian.insert(3, extra if script == "Latn" else to_cyrillic(extra))
+    src = Document("test", "en", [Sentence(t, k, 0) for k, t in enumerate(en)])
+    tgt = Document("test", "sr", [Sentence(t, k, 0) for k, t in enumerate(serbian)], script=script)
+    beads = []
+    for k in range(len(en)):
+        j = k if k < 3 else k + 1
+        beads.append(Bead((k,), (j,), score=0.2 if k == 8 else 0.95, similarity=0.9, margin=0.1))
+        if k == 2:
+            beads.append(Bead((), (3,)))
+    return Alignment(src, tgt, beads, name="test", model=DEFAULT_MODEL, timings={"align_s": 1.0})

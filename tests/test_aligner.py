@@ -163,3 +163,12 @@ def test_evidence_reads_cyrillic_names_and_numbers_as_latin():
     assert latin == cyrillic
     assert "#2019" in english and "@stol" in english and "@stol" in latin
     assert aligner.evidence_keys("It cost 1,400 euros.")[0] == aligner.evidence_keys("Koštalo je 1.400 evra.")[0]
+
+
+def test_short_documents_are_not_swallowed_by_one_bead(embedder):
+    """Beyond the ends of a document there are no neighbours: that must not make one bead of everything win."""
+    en = ["The general visited Belgrade in October.", "He met the minister of defence.",
+          "They talked about the exercise.", "The weather was cold."]
+    sr = ["General je u oktobru posetio Beograd.", "Sastao se s ministrom odbrane i razgovarali su o vežbi.",
+          "Vreme je bilo hladno."]
+    assert as_pairs(aligner.align(en, sr, embedder)) == [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))]

@@ -85,14 +85,16 @@ def test_a_shift_is_found_and_a_clean_file_has_none():
     assert (found[10:14] == 1).all()
 
 
-def test_the_margin_points_at_the_rival_unit():
+def test_a_swap_is_found_by_its_margins_and_its_partner():
     src, tgt = unit_vectors(30)
+    assert (check.swapped_units(check.embedding_evidence(src, tgt)) == -1).all()
     swapped = tgt.copy()
     swapped[[3, 20]] = tgt[[20, 3]]
     evidence = check.embedding_evidence(src, swapped)
-    margin, rival = evidence.margin_of(np.array([3, 20, 5]), np.array([3, 20, 5]))
+    margin = evidence.margin_of(np.array([3, 20, 5]), np.array([3, 20, 5]))
     assert margin[0] < 0 and margin[1] < 0 and margin[2] > 0
-    assert rival[0] == 20 and rival[1] == 3
+    partner = check.swapped_units(evidence)
+    assert partner[3] == 20 and partner[20] == 3 and (np.delete(partner, [3, 20]) == -1).all()
 
 
 def test_confidence_separates_wrong_pairs_on_synthetic_evidence():

@@ -18,6 +18,7 @@ import pytest
 from align import report, score
 from align.records import Flag
 from align.report import ReportRow
+from quality_fixtures import make_alignment
 
 COLUMNS = ["id", "src", "tgt", "bead", "score", "flags", "ok", "reasons", "similarity", "margin", "src_indices",
            "tgt_indices"]
@@ -156,6 +157,29 @@ def test_long_documents_are_averaged_into_a_light_picture():
     assert picture.matrix.shape[0] <= report.PICTURE_CELLS and picture.matrix.shape[1] <= report.PICTURE_CELLS
     # block averages equal the mean of the cells they stand for
     assert picture.matrix[0, 0] == pytest.approx((src[:5] @ tgt[:3].T).mean())
+
+
+@pytest.mark.slow
+def test_the_report_of_an_alignment(tmp_path):
+    alignment = make_alignment("Cyrl")
+    score.flag_alignment(alignment)
+    paths = report.write_report(alignment, tmp_path / "report")
+    frame = pl.read_parquet(paths[1])
+    assert frame.columns == COLUMNS and len(frame) == len(alignment.beads) == 25
+    assert frame["id"].to_list()[:5] == ["test-0001", "test-0002", "test-0003", "", "test-0004"]
+    assert frame.row(3, named=True)["bead"] == "0-1" and frame.row(3, named=True)["tgt_indices"] == [3]
+    assert frame.row(3, named=True)["score"] is None and frame.row(3, named=True)["flags"] == "unaligned"
+    assert frame["ok"].to_list().count(False) == 2
+    summary = json.loads(paths[2].read_text(encoding="utf-8"))
+    assert SUMMARY_KEYS <= summary.keys()
+    assert summary["sentences"] == {"src": 24, "tgt": 25} and summary["units"] == 24
+    assert summary["unaligned"] == {"src": 0, "tgt": 1}
+    assert summary["coverage"] == {"src": 1.0, "tgt": 0.96}
+    assert summary["languages"] == {"src": "en", "tgt": "sr-Cyrl"}
+    assert summary["flagged"]["by_flag"]["low-confidence"] == 1
+    page = paths[3].read_text(encoding="utf-8")
+    assert page.count('<tr id="row-') == 25 and "<polyline" in page
+    assert page.count('class="mark"') == 2  # the two units to review are marked on the picture
 
 
 # ---------------------------------------------------------------------------------------------- the browser

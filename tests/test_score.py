@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 
 from align import score
-from align.records import Alignment, Bead, Document, Flag, Sentence
+from align.records import Flag
 from align.score import DocumentProfile
 from align.script import to_cyrillic
-from quality_fixtures import UNITS_EN_SR, UNITS_EN_SR_CYRL
+from quality_fixtures import UNITS_EN_SR, UNITS_EN_SR_CYRL, make_alignment
 
 SCRIPTS = {"Latn": UNITS_EN_SR, "Cyrl": UNITS_EN_SR_CYRL}
 
@@ -158,7 +158,7 @@ def test_latin_acronyms_in_a_cyrillic_unit_are_fine():
     assert score.check_wrong_script("Програм IPA и СЗО.", profile("Cyrl")) is None
 
 
-# ---------------------------------------------------------------------------------------------- empty, truncated, length
+# ------------------------------------------------------------------------------------ empty, truncated, length
 
 def test_empty_sides():
     assert score.check_empty("Text.", "  ").reason == "the target is empty"
@@ -207,23 +207,6 @@ def test_low_confidence_follows_the_threshold():
 
 
 # ---------------------------------------------------------------------------------------------- alignments
-
-def make_alignment(script: str = "Latn") -> Alignment:
-    """The fixture document as an alignment, with an extra unaligned target sentence after unit 3 and one
-    unit whose confidence is low."""
-    en = [en for en, _ in SCRIPTS[script]]
-    serbian = [s for _, s in SCRIPTS[script]]
-    serbian.insert(3, sr("Ova rečenica nema parnjaka u izvorniku.", script))
-    src = Document("test", "en", [Sentence(t, k, 0) for k, t in enumerate(en)])
-    tgt = Document("test", "sr", [Sentence(t, k, 0) for k, t in enumerate(serbian)], script=script)
-    beads = []
-    for k in range(len(en)):
-        j = k if k < 3 else k + 1
-        beads.append(Bead((k,), (j,), score=0.2 if k == 8 else 0.95, similarity=0.9, margin=0.1))
-        if k == 2:
-            beads.append(Bead((), (3,)))
-    return Alignment(src, tgt, beads, name="test", model="test-model")
-
 
 def test_flag_alignment_flags_every_bead(script):
     alignment = make_alignment(script)

@@ -26,6 +26,7 @@ test: setup
 test-quick: setup
 	$(BIN)/python -m pytest -q -m 'not slow'
 
+# bench_speed.py --install-bertalign builds bertalign's own Python 3.12 venv for the side-by-side run.
 bench: setup
 	$(BIN)/pip install -q -e '.[test,bench]'
 	for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

@@ -46,7 +46,9 @@ class Settings:
     """The scoring and search constants; scores are in units of the document's margin scale (see Scorer).
 
     Chosen by coordinate search on the two development sets, Text+Berg dev (de-fr) and MAC dev (zh-en), mean
-    strict F1, then checked on Text+Berg test, ParIce and the interview (bench/bench_accuracy.py).
+    strict F1 (`.venv/bin/python bench/bench_accuracy.py --tune`, whose grid also says what was tried), then
+    checked on Text+Berg test, ParIce and the interview. The search preferred skip -1.5 to -2 (MAC has
+    almost no 1-0/0-1 beads); -1.25 is the value between that and the -1.0 the other sets do as well with.
     """
 
     adjacent_weight: float = 1.0  # weight of the similarity to the sentences just before and after a bead
@@ -66,6 +68,7 @@ class Settings:
 _NUMBER = re.compile(r"\d+(?:[.,]\d{3})*(?:[.,]\d+)?")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 EVIDENCE_DIM = 32  # slots of the hashed bags of numbers and of names
+QUESTION_MARKS = ("?", "？", "؟")  # Latin/Cyrillic, full-width (Chinese, Japanese), Arabic
 
 
 def evidence_keys(text: str) -> list[str]:
@@ -114,7 +117,7 @@ class Side:
     @classmethod
     def of(cls, texts: Sequence[str], embeddings: np.ndarray) -> Side:
         chars = np.array([max(len(t.strip()), 1) for t in texts], dtype=np.float64)
-        questions = np.array(["?" in t for t in texts], dtype=np.float64)
+        questions = np.array([any(mark in t for mark in QUESTION_MARKS) for t in texts], dtype=np.float64)
         return cls(embeddings.astype(np.float32), chars, *_evidence_bags(texts), questions)
 
     def __len__(self) -> int:

@@ -109,6 +109,8 @@ alineje alineji odeljak odeljka odeljku paragraf paragrafa pasus pasusa članak 
 # Prepositions before an ordinal or a cardinal: "na 15. Sajmu" (the next word inflected) is an
 # ordinal, "porastao je na 12. Spasioci ..." (a nominative opens a sentence) a cardinal.
 _SR_CASE_PREPOSITIONS = "na u o po pri do za od"
+# Labels before a cardinal ("br. 12", "str. 45"): a period after that number is no ordinal's.
+_SR_NUMBER_ABBREVIATIONS = "br str tel"
 _SR_OBLIQUE = re.compile(r"\w+(?:u|om|em|oj|ji|im|ima|ama|og|oga|ih|у|ом|ем|ој|ји|им|има|ама|ог|ога|их)$",
                          re.IGNORECASE)
 _SR_MONTHS = """
@@ -144,6 +146,15 @@ n.y l.a ph.d esq jan feb mar apr jun jul aug sep sept oct nov dec est govt
 """
 _EN_ALWAYS = "etc"
 _EN_NUMBER_ABBREVIATIONS = "no nos art arts p pp vol vols ch fig figs sec para tel ext"
+# Clock times: "8 p.m. Results are ..." ends a sentence before any capital except the words that
+# go on stating the time ("4 p.m. Friday", "7 p.m. Eastern time", "9 a.m. GMT").
+_EN_CLOCK_ABBREVIATIONS = "a.m p.m"
+_EN_CLOCK_FOLLOWERS = """
+monday tuesday wednesday thursday friday saturday sunday january february march april may june july
+august september october november december jan feb mar apr jun jul aug sep sept oct nov dec
+eastern central pacific mountain atlantic local et est edt ct cst cdt mt mst mdt pt pst pdt gmt utc
+bst cet cest eet eest
+"""
 # As _SR_STARTERS.
 _EN_STARTERS = """
 the a an this that these those it its he she they we i you his her their our my your there here
@@ -208,6 +219,8 @@ class _Rules:
     ambiguous: frozenset[str] = frozenset()  # abbreviations ending one only before a starter
     always: frozenset[str] = frozenset()  # abbreviations ending one before any capital
     number_abbreviations: frozenset[str] = frozenset()  # "No. 5": no split before a digit
+    clock_abbreviations: frozenset[str] = frozenset()  # "a.m", "p.m"
+    clock_followers: frozenset[str] = frozenset()  # "4 p.m. Friday": words continuing a time
     starters: frozenset[str] = frozenset()  # words that commonly open a sentence (lower case)
     before_ordinals: frozenset[str] = frozenset()  # "na 15. Sajmu", "člana 5. Zakona"
     ordinal_periods: bool = False  # "15. godišnjica": a period after a number marks an ordinal
@@ -233,6 +246,8 @@ def _rules_for(family: str) -> _Rules:
         return _Rules(
             never=_words(_EN_NEVER), ambiguous=_words(_EN_AMBIGUOUS), always=_words(_EN_ALWAYS),
             number_abbreviations=_words(_EN_NUMBER_ABBREVIATIONS), starters=_words(_EN_STARTERS),
+            clock_abbreviations=_words(_EN_CLOCK_ABBREVIATIONS),
+            clock_followers=_words(_EN_CLOCK_FOLLOWERS),
             letter_nouns=_stems(_words(_EN_LETTER_NOUNS)))
     if family in ("sr", "hr", "bs"):
         reldi = _reldi_abbreviations("hr" if family == "hr" else "sr")
@@ -242,6 +257,7 @@ def _rules_for(family: str) -> _Rules:
         return _Rules(
             never=never, always=always,
             ambiguous=ambiguous | _both_scripts(reldi["B"] | reldi["S"]) - never - always,
+            number_abbreviations=_both_scripts(_words(_SR_NUMBER_ABBREVIATIONS)),
             starters=_both_scripts(_words(_SR_STARTERS)),
             before_ordinals=_both_scripts(_words(_SR_BEFORE_ORDINALS)),
             ordinal_periods=True, adjective=_SR_ADJECTIVE, participle=_SR_PARTICIPLE,
@@ -306,6 +322,10 @@ def _is_boundary(text: str, match: re.Match[str], rules: _Rules, sentence_start:
                     or len(word) <= 3 and word[:1].isupper())
     next_word = following.rstrip(_TERMINALS + _CLOSERS + ",;:")
     before = _previous_word(text, word_start)
+    if len(word) == 1 and word.islower() and _NUMBER.fullmatch(before):
+        return True  # a unit after a number, not an initial: "u 3 č. Vatrogasci", "u 10 h. Ulaz"
+    if rules.months and lower in rules.months and re.fullmatch(r"\d{1,2}\.", before):
+        return True  # a date, not the abbreviation "jun.": "zakazan je za 21. jun. Očekuje se"
     if len(word) == 1 and word.isalpha() or word in _DIGRAPH_INITIALS:
         if _INITIAL.fullmatch(following_raw):
             return False  # "J. J. Zmaj": an initial before another initial
@@ -320,6 +340,8 @@ def _is_boundary(text: str, match: re.Match[str], rules: _Rules, sentence_start:
         return False
     if lower in rules.always:
         return True
+    if lower in rules.clock_abbreviations:
+        return next_word.lower() not in rules.clock_followers
     if is_abbreviation:
         return rules.starts_sentence(next_word)  # "d.o.o. Beograd" / "U.S. Army" vs "U.S. The"
     if rules.ordinal_periods and word.isdigit() and len(word) <= 3:
@@ -356,9 +378,11 @@ def _ends_after_ordinal(text: str, word_start: int, next_word: str, rules: _Rule
     "Svetski kongres" continue an ordinal; a cardinal ("str. 45 i 46. Prijave") ends one."""
     if rules.starts_sentence(next_word):
         return True
+    before = _previous_word(text, word_start)
+    if before.rstrip(".") in rules.number_abbreviations:
+        return True  # "u ul. Kralja Petra br. 12. Radno vreme ...": a house number, no ordinal
     if rules.adjective and rules.adjective.match(next_word):
         return False  # "4. Svetski kongres"
-    before = _previous_word(text, word_start)
     if before in rules.case_prepositions:
         return not (rules.oblique and rules.oblique.match(next_word))  # "na 15. Sajmu"
     if before in rules.auxiliaries:

@@ -3,6 +3,7 @@
     .venv/bin/python bench/bench_accuracy.py                     # the table
     .venv/bin/python bench/bench_accuracy.py --calibration       # + accuracy per confidence bin, per set
     .venv/bin/python bench/bench_accuracy.py --fit-confidence    # refit align.aligner.CONFIDENCE on textberg_dev
+    .venv/bin/python bench/bench_accuracy.py --tune              # re-run the search for align.aligner.Settings
 
 Sets (../shared/benchmarks, see its README): Text+Berg test (de-fr, 7 docs), Text+Berg dev (de-fr), MAC dev
 (zh-en), ParIce (en-is), and corpora/interview (en against sr-Latn and sr-Cyrl). Every document is aligned with
@@ -126,16 +127,61 @@ def fit_confidence(documents: list[Document], embedder: Embedder) -> None:
           f"weights=({', '.join(f'{w:.4f}' for w in model.coef_[0])}))")
 
 
+# The grid of the coordinate search that chose align.aligner.Settings (from the previous defaults).
+TUNING_GRID = {
+    "skip": [-0.5, -0.75, -1.0, -1.25, -1.5, -2.0],
+    "merge": [-0.5, -0.75, -1.0, -1.25, -1.5],
+    "adjacent_weight": [0.8, 0.9, 1.0, 1.1],
+    "length_weight": [0.0, 0.2, 0.5, 1.0, 2.0],
+    "number_weight": [0.0, 0.5, 1.0, 2.0],
+    "name_weight": [0.0, 0.5, 1.0, 2.0],
+    "question_weight": [0.0, 0.25, 0.5, 1.0],
+}
+
+
+def tune(sets: list[list[Document]], embedder: Embedder, rounds: int = 2) -> None:
+    """Coordinate search for the Settings with the best mean strict F1 over the given (development) sets."""
+    from dataclasses import replace
+
+    vectors = [[embedder.encode(src + tgt) for _, src, tgt, _ in documents] for documents in sets]
+
+    def objective(settings: aligner.Settings) -> float:
+        scores = []
+        for documents, document_vectors in zip(sets, vectors):
+            evaluation = Evaluation()
+            for (_, src, tgt, gold), v in zip(documents, document_vectors):
+                beads = aligner.align_embeddings(src, tgt, v[:len(src)], v[len(src):], settings=settings)
+                evaluation.add([(b.src, b.tgt) for b in beads], gold)
+            scores.append(evaluation.strict.f1)
+        return sum(scores) / len(scores)
+
+    best_settings = aligner.Settings()
+    best = objective(best_settings)
+    print(f"current settings: mean strict F1 {best:.4f}")
+    for _ in range(rounds):
+        for name, values in TUNING_GRID.items():
+            for value in values:
+                candidate = replace(best_settings, **{name: value})
+                if candidate != best_settings and (score := objective(candidate)) > best + 1e-4:
+                    best, best_settings = score, candidate
+                    print(f"  {name} = {value}: {best:.4f}", flush=True)
+    print(f"best: {best_settings} (mean strict F1 {best:.4f})")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calibration", action="store_true", help="print accuracy per confidence bin")
     parser.add_argument("--fit-confidence", action="store_true", help="refit the confidence on textberg_dev")
+    parser.add_argument("--tune", action="store_true", help="search Settings on Text+Berg dev and MAC dev")
     parser.add_argument("--only", help="run only the sets whose name contains this")
     args = parser.parse_args()
     embedder = Embedder()
     sets = benchmark_sets()
     if args.fit_confidence:
         fit_confidence(sets["Text+Berg dev (de-fr)"], embedder)
+        return 0
+    if args.tune:
+        tune([sets["Text+Berg dev (de-fr)"], sets["MAC dev (zh-en)"]], embedder)
         return 0
     results, seconds, aligned_sets = {}, {}, {}
     for name, documents in sets.items():

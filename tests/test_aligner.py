@@ -172,3 +172,9 @@ def test_short_documents_are_not_swallowed_by_one_bead(embedder):
     sr = ["General je u oktobru posetio Beograd.", "Sastao se s ministrom odbrane i razgovarali su o vežbi.",
           "Vreme je bilo hladno."]
     assert as_pairs(aligner.align(en, sr, embedder)) == [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))]
+
+
+def test_question_marks_of_other_scripts_count():
+    texts = ["Will it close?", "它会关闭吗？", "هل سيغلق؟", "It will not."]
+    side = aligner.Side.of(texts, np.eye(4, dtype=np.float32))
+    assert side.questions.tolist() == [1.0, 1.0, 1.0, 0.0]

@@ -129,6 +129,7 @@ def fit_confidence(documents: list[Document], embedder: Embedder) -> None:
 
 # The grid of the coordinate search that chose align.aligner.Settings (from the previous defaults).
 TUNING_GRID = {
+    "margin_weight": [1.0, 1.1, 1.2, 1.25, 1.3, 1.4, 1.5],
     "skip": [-0.5, -0.75, -1.0, -1.25, -1.5, -2.0],
     "merge": [-0.5, -0.75, -1.0, -1.25, -1.5],
     "adjacent_weight": [0.8, 0.9, 1.0, 1.1],

@@ -387,8 +387,8 @@ def _ends_after_ordinal(text: str, word_start: int, next_word: str, rules: _Rule
         return not (rules.oblique and rules.oblique.match(next_word))  # "na 15. Sajmu"
     if before in rules.auxiliaries:
         before = _previous_word(text, text.rfind(" ", 0, word_start - 1) + 1)
-    if before in rules.before_ordinals or (rules.participle and rules.participle.match(before)):
-        return False  # "člana 5. Zakona", "održan 24. Egzit festival"
+    if before.rstrip(".") in rules.before_ordinals or (rules.participle and rules.participle.match(before)):
+        return False  # "člana 5. Zakona", "čl. 12. Zakonika", "održan 24. Egzit festival"
     return True
 
 

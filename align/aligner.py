@@ -35,6 +35,15 @@ dev unchanged (0.887), and held out Text+Berg test 0.898 -> 0.903 (lax 0.977 -> 
 gives the same F1 as the banded one on every set. A second pass with the real concatenations of the windows of
 the multi-sentence beads on and next to the first path encoded (about one window per sentence) lowered both
 development sets (Text+Berg dev 0.887 -> 0.884, MAC dev 0.844 -> 0.829), so merges stay sums.
+
+What is left on Text+Berg test (strict F1 0.903) is mostly a lone sentence that belongs to its neighbour (a gold
+2-1 or 1-2 found as 1-1 plus 1-0 or 0-1) and 2-2 beads found as two 1-1. Neither the window sums nor the sentences
+alone tell these apart: a logistic model on the lone sentences of four sets (gain in cosine from joining, its own
+cosine, change in length ratio, length) did no better than the base rate (cross-validated 0.754 vs 0.758). Also
+measured and dropped (none raised Text+Berg test by more than 0.003, none raised both development sets): a skip
+cost growing with the sentence's length, a bonus for the weakest sentence of a merge, subtracting each side's mean
+embedding, mean-pooling earlier layers or adding them, averaging the `query: ` and `passage: ` embeddings, a
+separate constant for 2-2 beads.
 """
 from __future__ import annotations
 

@@ -163,6 +163,8 @@ def _is_roman_numeral(word: str, text: str, match: re.Match[str], prev: str, nxt
         return True
     if re.match(r"\.\s*[A-ZČĆŠŽĐ]", text[match.end():match.end() + 3]):
         return False  # "V. Petrović", "I. Andrić": an initial
+    if re.search(r"\d\s?$", text[max(match.start() - 2, 0):match.start()]):
+        return False  # "230 V", "16 A": a unit symbol after a number
     if word == "V":
         return True
     if word == "I":

@@ -322,8 +322,8 @@ def _is_boundary(text: str, match: re.Match[str], rules: _Rules, sentence_start:
                     or len(word) <= 3 and word[:1].isupper())
     next_word = following.rstrip(_TERMINALS + _CLOSERS + ",;:")
     before = _previous_word(text, word_start)
-    if len(word) == 1 and word.islower() and _NUMBER.fullmatch(before):
-        return True  # a unit after a number, not an initial: "u 3 č. Vatrogasci", "u 10 h. Ulaz"
+    if len(word) == 1 and word.isalpha() and _NUMBER.fullmatch(before):
+        return True  # a unit after a number, not an initial: "u 3 č. Vatrogasci", "u 10 h. Ulaz", "od 16 A. Imajte"
     if rules.months and lower in rules.months and re.fullmatch(r"\d{1,2}\.", before):
         return True  # a date, not the abbreviation "jun.": "zakazan je za 21. jun. Očekuje se"
     if len(word) == 1 and word.isalpha() or word in _DIGRAPH_INITIALS:

@@ -6,7 +6,8 @@
     .venv/bin/python bench/bench_accuracy.py --tune              # re-run the search for align.aligner.Settings
 
 Sets (../shared/benchmarks, see its README): Text+Berg test (de-fr, 7 docs), Text+Berg dev (de-fr), MAC dev
-(zh-en), ParIce (en-is), and corpora/interview (en against sr-Latn and sr-Cyrl). Every document is aligned with
+(zh-en), ParIce (en-is), three English-Serbian documents written blind (bench/data/ensr) and corpora/interview
+(en against sr-Latn and sr-Cyrl). Every document is aligned with
 the default model and max_align 4, exactly as `align pair --presplit` does; strict/lax P/R/F1 as defined in the
 benchmarks README (align.evaluate). The first run encodes every sentence (a few minutes on 2 cores); the
 embedding cache makes later runs fast.
@@ -28,6 +29,8 @@ from align.evaluate import BeadPair, Evaluation, read_beads
 REPO = Path(__file__).resolve().parents[1]
 BENCHMARKS = REPO.parent / "shared" / "benchmarks"
 INTERVIEW = REPO / "corpora" / "interview"
+ENSR = REPO / "bench" / "data" / "ensr"  # English-Serbian documents written blind (see its README)
+ENSR_DOCUMENTS = [("news", "sr-Latn"), ("qa", "sr-Cyrl"), ("guide", "sr-Latn")]
 
 # Published strict / lax F1 on the Text+Berg test set (../shared/benchmarks/README.md).
 PEERS = [
@@ -62,6 +65,8 @@ def benchmark_sets() -> dict[str, list[Document]]:
         "MAC dev (zh-en)": folder("mac_dev", "zh", "en"),
         "ParIce (en-is)": folder("parice", "eng", "isl", numbered=True),
     }
+    sets["EN-SR blind (en-sr)"] = [(name, lines(ENSR / f"{name}.en.sent"), lines(ENSR / f"{name}.{script}.sent"),
+                                    read_beads(ENSR / f"{name}.beads")) for name, script in ENSR_DOCUMENTS]
     if (INTERVIEW / "gold.beads").exists():
         gold = read_beads(INTERVIEW / "gold.beads")
         for script in ("sr-Latn", "sr-Cyrl"):

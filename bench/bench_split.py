@@ -4,8 +4,9 @@
 
 Boundaries are sentence ends inside paragraphs (paragraph ends are given, so they are not
 counted); a passage is exact when every sentence matches. Compared with plain reldi-tokeniser
-(Serbian) and plain pysbd (English), each fed one paragraph at a time. The interview rows score
-the whole corpora/interview documents against their gold .sent files (every sentence end).
+(Serbian) and plain pysbd (English), each fed one paragraph at a time. The last rows score whole
+documents against their gold .sent files (every sentence end): corpora/interview and the English-Serbian
+documents written blind in bench/data/ensr.
 """
 from __future__ import annotations
 
@@ -66,11 +67,20 @@ def speed(split, passages, repeat: int) -> float:
     return count / (time.perf_counter() - start)
 
 
-def interview_rows(repeat: int) -> None:
-    """The interview corpus: every sentence end of the whole document against its gold split."""
-    corpus = ROOT / "corpora" / "interview"
-    for side, lang in (("en", "en"), ("sr-Latn", "sr"), ("sr-Cyrl", "sr")):
-        text_path, gold_path = corpus / f"{side}.txt", corpus / f"{side}.sent"
+def whole_documents() -> list[tuple[str, Path, Path, str]]:
+    """(label, published text, gold .sent, language) of the documents scored whole."""
+    corpus, blind = ROOT / "corpora" / "interview", ROOT / "bench" / "data" / "ensr"
+    documents = [(f"interview {side}", corpus / f"{side}.txt", corpus / f"{side}.sent", lang)
+                 for side, lang in (("en", "en"), ("sr-Latn", "sr"), ("sr-Cyrl", "sr"))]
+    for name, script in (("news", "sr-Latn"), ("qa", "sr-Cyrl"), ("guide", "sr-Latn")):
+        documents += [(f"blind {name} {side}", blind / f"{name}.{side}.txt", blind / f"{name}.{side}.sent", lang)
+                      for side, lang in (("en", "en"), (script, "sr"))]
+    return documents
+
+
+def document_rows(repeat: int) -> None:
+    """Whole documents: every sentence end against the gold split."""
+    for label, text_path, gold_path, lang in whole_documents():
         if not (text_path.exists() and gold_path.exists()):
             continue
         text = text_path.read_text(encoding="utf-8")
@@ -81,7 +91,7 @@ def interview_rows(repeat: int) -> None:
         start = time.perf_counter()
         count = sum(len(split_document(text, lang)) for _ in range(repeat))
         rate = count / (time.perf_counter() - start)
-        print(f"{'interview ' + side:24} {1:8d} {len(gold):6d} {precision:6.3f} {recall:6.3f}"
+        print(f"{label:24} {1:8d} {len(gold):6d} {precision:6.3f} {recall:6.3f}"
               f" {2 * precision * recall / (precision + recall):6.3f} {float(gold == got):6.3f}"
               f" {rate:9,.0f}")
 
@@ -104,7 +114,7 @@ def main() -> None:
             rate = speed(split, passages, args.repeat if label == "align" else 2)
             print(f"{name:8} {label:16} {len(passages):8d} {scores['boundaries']:6d} {scores['P']:6.3f}"
                   f" {scores['R']:6.3f} {scores['F1']:6.3f} {scores['exact']:6.3f} {rate:9,.0f}")
-    interview_rows(args.repeat)
+    document_rows(args.repeat)
 
 
 if __name__ == "__main__":

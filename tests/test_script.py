@@ -82,6 +82,7 @@ def test_look_alikes_of_exceptions_keep_digraphs(latin, cyrillic):
     ("Rekao je to. I otišao.", "Рекао је то. И отишао."),
     ("V kongres", "V конгрес"),
     ("V. Petrović", "В. Петровић"),
+    ("napon od 230 V i struja od 16 A.", "напон од 230 В и струја од 16 А."),  # units, not numerals
     ("napisao je I. Andrić", "написао је И. Андрић"),
     ("MI SMO VI STE", "МИ СМО ВИ СТЕ"),
     ("SRBIJA I CRNA GORA", "СРБИЈА И ЦРНА ГОРА"),

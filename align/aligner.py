@@ -432,9 +432,5 @@ def align_embeddings(src_texts: Sequence[str], tgt_texts: Sequence[str], src_emb
 
 def align(src_texts: Sequence[str], tgt_texts: Sequence[str], embedder, max_align: int = 4) -> list[Bead]:
     """Align two sentence lists; every sentence of each side ends up in exactly one bead, in order.
-
-    Every sentence is encoded once (in one call, so the embedder's progress bar spans the whole job).
-    """
-    embeddings = embedder.encode(list(src_texts) + list(tgt_texts))
-    return align_embeddings(src_texts, tgt_texts, embeddings[:len(src_texts)], embeddings[len(src_texts):],
-                            max_align)
+    Every sentence is encoded once."""
+    return align_embeddings(src_texts, tgt_texts, *embedder.encode_pair(src_texts, tgt_texts), max_align)

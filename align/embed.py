@@ -136,3 +136,8 @@ class Embedder:
         if not texts:
             return np.zeros((0, self.model.get_embedding_dimension()), np.float32)
         return np.stack([vectors[keys[text]] for text in texts]).astype(np.float32, copy=False)
+
+    def encode_pair(self, src: list[str], tgt: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Both sides of a document in one call (one progress bar for the whole job)."""
+        vectors = self.encode(list(src) + list(tgt))
+        return vectors[:len(src)], vectors[len(src):]

@@ -39,10 +39,12 @@ def align_documents(src: Document, tgt: Document, embedder: Embedder | None = No
     """Embed and align two segmented documents, then score every bead."""
     embedder = embedder or Embedder()
     started = time.perf_counter()
-    beads = aligner.align(src.texts, tgt.texts, embedder, max_align=max_align)
+    src_embeddings, tgt_embeddings = embedder.encode_pair(src.texts, tgt.texts)
+    beads = aligner.align_embeddings(src.texts, tgt.texts, src_embeddings, tgt_embeddings, max_align=max_align)
     aligned = time.perf_counter()
     alignment = Alignment(src=src, tgt=tgt, beads=beads, name=name or src.name, model=embedder.name,
-                          timings={"align_s": aligned - started})
+                          timings={"align_s": aligned - started}, src_embeddings=src_embeddings,
+                          tgt_embeddings=tgt_embeddings)
     score.flag_alignment(alignment)
     alignment.timings["score_s"] = time.perf_counter() - aligned
     return alignment

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class Sentence:
@@ -77,6 +79,9 @@ class Alignment:
     name: str = ""  # document name; unit ids (TMX tuids) derive from it
     model: str = ""
     timings: dict[str, float] = field(default_factory=dict)
+    # the sentence embeddings the beads were found with (one row per sentence); the report draws them
+    src_embeddings: np.ndarray | None = field(default=None, repr=False)
+    tgt_embeddings: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def units(self) -> list[Bead]:

@@ -423,7 +423,10 @@ def write_rows(rows: list[ReportRow], summary: dict, report_dir: str | os.PathLi
 
 
 def _sentence_embeddings(alignment: Alignment) -> tuple[np.ndarray, np.ndarray]:
-    """The sentence embeddings behind the picture: from the embedding cache, as the aligner just stored them."""
+    """The sentence embeddings behind the picture: those the alignment was found with, else encoded again
+    (an Alignment built by hand; the embedding cache usually has them)."""
+    if alignment.src_embeddings is not None and alignment.tgt_embeddings is not None:
+        return alignment.src_embeddings, alignment.tgt_embeddings
     from .embed import Embedder
 
     embedder = Embedder(alignment.model or None)

@@ -182,6 +182,22 @@ def test_the_report_of_an_alignment(tmp_path):
     assert page.count('class="mark"') == 2  # the two units to review are marked on the picture
 
 
+@pytest.mark.slow
+def test_the_report_draws_the_embeddings_the_alignment_was_found_with(tmp_path, monkeypatch):
+    from align.embed import Embedder
+    from align.pipeline import align_documents
+
+    alignment = make_alignment("Latn")
+    alignment = align_documents(alignment.src, alignment.tgt, Embedder(cache=False))
+    assert alignment.src_embeddings.shape == (24, 384) and alignment.tgt_embeddings.shape == (25, 384)
+
+    def no_encoding(*args, **kwargs):
+        raise AssertionError("the report encoded the sentences again")
+    monkeypatch.setattr(Embedder, "encode", no_encoding)
+    paths = report.write_report(alignment, tmp_path / "report")
+    assert "<polyline" in paths[3].read_text(encoding="utf-8")
+
+
 # ---------------------------------------------------------------------------------------------- the browser
 
 def chromium() -> str:

@@ -76,3 +76,46 @@ def test_split_puts_an_empty_line_between_paragraphs(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.output == ("The general visited Belgrade in October.\n\nHe met the minister of defence.\n"
                              "They talked about the exercise.\n\nThe weather was cold.\n")
+
+
+def _pair_stderr(tmp_path: Path, *options: str, terminal: bool) -> str:
+    """What `align pair` writes to stderr, on a pseudo-terminal or on a pipe; cache off, so the model encodes."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    (tmp_path / "en.txt").write_text(EN, encoding="utf-8")
+    (tmp_path / "sr.txt").write_text(SR, encoding="utf-8")
+    command = [str(Path(sys.executable).parent / "align"), "pair", str(tmp_path / "en.txt"),
+               str(tmp_path / "sr.txt"), "--src-lang", "en", "--tgt-lang", "sr", "-o", str(tmp_path / "out.tmx"),
+               *options]
+    env = dict(os.environ, ALIGN_NO_CACHE="1")
+    if not terminal:
+        completed = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600)
+        assert completed.returncode == 0, completed.stderr
+        return completed.stderr
+    parent, child = pty.openpty()
+    fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a new pty is 0 columns wide
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=child, env=env)
+    os.close(child)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(parent, 4096)
+        except OSError:  # the terminal is closed once the process has exited
+            break
+        if not chunk:
+            break
+        output += chunk
+    os.close(parent)
+    assert process.wait(timeout=600) == 0, output.decode(errors="replace")
+    return output.decode(errors="replace")
+
+
+@pytest.mark.slow
+def test_progress_bar_on_a_terminal_and_not_with_quiet_or_on_a_pipe(tmp_path):
+    assert "100%|" in _pair_stderr(tmp_path, terminal=True)
+    for quiet in (_pair_stderr(tmp_path, "--quiet", terminal=True), _pair_stderr(tmp_path, terminal=False)):
+        assert "%|" not in quiet and quiet.strip().startswith("wrote ")

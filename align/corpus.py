@@ -191,6 +191,7 @@ def run_job(job: CorpusJob, outdir: Path, script: str, embedder) -> tuple[Docume
     row.tag = alignment.tgt.tag
     row.outputs = [str(path) for path in written]
     row.seconds = time.perf_counter() - started
+    alignment.src_embeddings = alignment.tgt_embeddings = None  # the report is written; the merged TMX needs text
     return row, alignment
 
 

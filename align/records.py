@@ -80,8 +80,8 @@ class Alignment:
     model: str = ""
     timings: dict[str, float] = field(default_factory=dict)
     # the sentence embeddings the beads were found with (one row per sentence); the report draws them
-    src_embeddings: np.ndarray | None = field(default=None, repr=False)
-    tgt_embeddings: np.ndarray | None = field(default=None, repr=False)
+    src_embeddings: np.ndarray | None = field(default=None, repr=False, compare=False)
+    tgt_embeddings: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @property
     def units(self) -> list[Bead]:

@@ -163,10 +163,10 @@ def _is_roman_numeral(word: str, text: str, match: re.Match[str], prev: str, nxt
         return True
     if re.match(r"\.\s*[A-ZČĆŠŽĐ]", text[match.end():match.end() + 3]):
         return False  # "V. Petrović", "I. Andrić": an initial
-    if re.search(r"\d\s?$", text[max(match.start() - 2, 0):match.start()]):
-        return False  # "230 V", "16 A": a unit symbol after a number
     if word == "V":
-        return True
+        # "230 V": volts, not a numeral; "15 V 2020" is a date with the month in Roman numerals
+        return not (re.search(r"\d\s?$", text[max(match.start() - 2, 0):match.start()])
+                    and not re.match(r"\s*\d", text[match.end():match.end() + 2]))
     if word == "I":
         # "Petar I", "u I kvartalu": inside a sentence a capital I is no conjunction
         return not in_caps_text and not _at_sentence_start(text, match.start())

@@ -174,6 +174,14 @@ grade hepatitis model series section part appendix exhibit
 
 _ROMAN = re.compile(r"[IVXLCDM]+")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_YEAR = re.compile(r"1[5-9]\d\d|20\d\d")
+_YEAR_WORDS = frozenset({"in", "since", "until", "year", "u", "у", "godine", "године", "leta", "лета"})
+# Capital unit symbols (ampere, volt, watt, kelvin, newton; Cyrillic ampere and volt) and the words that make the
+# number before them a reference rather than a quantity ("tačka 3 A. Petrović", "page 5 A. Smith").
+_UNIT_LETTERS = frozenset("AVWKNАВ")
+_REFERENCE_WORDS = frozenset({"tačka", "tačke", "tačku", "тачка", "тачке", "тачку", "stav", "став", "član", "члан",
+                              "strana", "strani", "страна", "страни", "page", "pages", "point", "section", "item",
+                              "no", "number", "chapter", "article", "room"})
 _INITIAL = re.compile(r"(?:[^\W\d_]|Lj|Nj|Dž|LJ|NJ|DŽ)\.")
 _DIGRAPH_INITIALS = frozenset({"Lj", "Nj", "Dž", "LJ", "NJ", "DŽ"})  # "Dž. M. Kuci", "Lj. Simović"
 # "d.o.o", "U.S", "Ph.D", "a.m": letter groups joined by periods (web domains are not)
@@ -295,6 +303,17 @@ def _previous_word(text: str, word_start: int) -> str:
     return text[start:end].lower().strip(_OPENERS + _CLOSERS + ",;:")
 
 
+def _unit_after_number(text: str, word_start: int, following_raw: str) -> bool:
+    """Whether a capital unit letter after a number ends its sentence ("od 16 A. Imajte") rather than being an
+    initial: not before another initial ("1941 J. B. Tito"), not after a year ("In 2019 A. Smith"; but "snage
+    2000 W. Grejač") and not after a reference such as "str. 5", "page 5" ("str. 5 V. Petrović")."""
+    number_start = text.rfind(" ", 0, word_start - 1) + 1
+    number = text[number_start:word_start - 1]
+    before_number = _previous_word(text, number_start)
+    return not (_INITIAL.fullmatch(following_raw) or before_number.endswith(".") or before_number in _REFERENCE_WORDS
+                or _YEAR.fullmatch(number) and before_number in _YEAR_WORDS)
+
+
 def _is_boundary(text: str, match: re.Match[str], rules: _Rules, sentence_start: int) -> bool:
     """Whether the run of terminal punctuation `match` (followed by a space) ends a sentence."""
     punct = match.group(0)
@@ -322,8 +341,10 @@ def _is_boundary(text: str, match: re.Match[str], rules: _Rules, sentence_start:
                     or len(word) <= 3 and word[:1].isupper())
     next_word = following.rstrip(_TERMINALS + _CLOSERS + ",;:")
     before = _previous_word(text, word_start)
-    if len(word) == 1 and word.isalpha() and _NUMBER.fullmatch(before):
-        return True  # a unit after a number, not an initial: "u 3 č. Vatrogasci", "u 10 h. Ulaz", "od 16 A. Imajte"
+    if len(word) == 1 and word.islower() and _NUMBER.fullmatch(before):
+        return True  # a unit after a number, not an initial: "u 3 č. Vatrogasci", "u 10 h. Ulaz"
+    if word in _UNIT_LETTERS and _NUMBER.fullmatch(before) and _unit_after_number(text, word_start, following_raw):
+        return True  # "osiguračem od 16 A. Imajte", "napon od 230 V. Isključite"
     if rules.months and lower in rules.months and re.fullmatch(r"\d{1,2}\.", before):
         return True  # a date, not the abbreviation "jun.": "zakazan je za 21. jun. Očekuje se"
     if len(word) == 1 and word.isalpha() or word in _DIGRAPH_INITIALS:

@@ -45,7 +45,9 @@ cut-off, so joining by it would break as many beads as it mends. Also measured a
 Text+Berg test by more than 0.003, none raised both development sets): a skip cost growing with the sentence's
 length, a bonus for the weakest sentence of a merge, subtracting each side's mean embedding, mean-pooling
 earlier layers or adding them, averaging the `query: ` and `passage: ` embeddings, a separate constant for 2-2
-beads.
+beads, a bonus for joining across a weak boundary (the next sentence starts in lower case or this one ends in a
+colon: 37-70% of such boundaries lie inside a gold bead against 3-15% of the others, yet Text+Berg dev fell to
+0.873 at the smallest weight tried, as the embeddings already join most of them).
 """
 from __future__ import annotations
 

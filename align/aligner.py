@@ -58,6 +58,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .embed import model_texts
 from .records import Bead
 from .script import to_latin
 
@@ -432,7 +433,9 @@ def align_embeddings(src_texts: Sequence[str], tgt_texts: Sequence[str], src_emb
     return beads
 
 
-def align(src_texts: Sequence[str], tgt_texts: Sequence[str], embedder, max_align: int = 4) -> list[Bead]:
+def align(src_texts: Sequence[str], tgt_texts: Sequence[str], embedder, max_align: int = 4,
+          src_lang: str | None = None, tgt_lang: str | None = None) -> list[Bead]:
     """Align two sentence lists; every sentence of each side ends up in exactly one bead, in order.
-    Every sentence is encoded once."""
+    Every sentence is encoded once (Serbian in Latin script, whichever it is written in: embed.model_text)."""
+    src_texts, tgt_texts = model_texts(list(src_texts), src_lang), model_texts(list(tgt_texts), tgt_lang)
     return align_embeddings(src_texts, tgt_texts, *embedder.encode_pair(src_texts, tgt_texts), max_align)

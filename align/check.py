@@ -370,10 +370,10 @@ def check_pairs(pairs: list[tuple[str, str, str]], src_embeddings: np.ndarray, t
     return checked
 
 
-def _encode(embedder, texts: list[str]) -> np.ndarray:
+def _encode(embedder, texts: list[str], lang: str) -> np.ndarray:
     """Normalised embeddings; an empty text gets a zero vector (it is flagged `empty` anyway)."""
     filled = [k for k, text in enumerate(texts) if text.strip()]
-    encoded = embedder.encode([texts[k] for k in filled]) if filled else np.zeros((0, 1), dtype=np.float32)
+    encoded = embedder.encode([texts[k] for k in filled], lang) if filled else np.zeros((0, 1), dtype=np.float32)
     out = np.zeros((len(texts), encoded.shape[1]), dtype=np.float32)
     out[filled] = encoded
     return out
@@ -390,8 +390,8 @@ def check_tmx(path: str | os.PathLike, report_dir: str | os.PathLike, src_lang: 
         raise AlignError("the TMX has no units", path)
     read_s = time.perf_counter() - started
     embedder = Embedder(model)
-    src_embeddings = _encode(embedder, [s for _, s, _ in pairs])
-    tgt_embeddings = _encode(embedder, [t for _, _, t in pairs])
+    src_embeddings = _encode(embedder, [s for _, s, _ in pairs], src_lang)
+    tgt_embeddings = _encode(embedder, [t for _, _, t in pairs], tgt_lang)
     embedded = time.perf_counter()
     units = check_pairs(pairs, src_embeddings, tgt_embeddings, src_lang, tgt_lang)
     timings = {"read_s": read_s, "embed_s": embedded - started - read_s, "score_s": time.perf_counter() - embedded}

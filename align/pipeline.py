@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from . import aligner, read, report, score, segment, tmx
-from .embed import Embedder
+from .embed import Embedder, model_texts
 from .errors import AlignError
 from .files import atomic_write
 from .records import Alignment, Document
@@ -39,8 +39,9 @@ def align_documents(src: Document, tgt: Document, embedder: Embedder | None = No
     """Embed and align two segmented documents, then score every bead."""
     embedder = embedder or Embedder()
     started = time.perf_counter()
-    src_embeddings, tgt_embeddings = embedder.encode_pair(src.texts, tgt.texts)
-    beads = aligner.align_embeddings(src.texts, tgt.texts, src_embeddings, tgt_embeddings, max_align=max_align)
+    src_texts, tgt_texts = model_texts(src.texts, src.lang), model_texts(tgt.texts, tgt.lang)
+    src_embeddings, tgt_embeddings = embedder.encode_pair(src_texts, tgt_texts)
+    beads = aligner.align_embeddings(src_texts, tgt_texts, src_embeddings, tgt_embeddings, max_align=max_align)
     aligned = time.perf_counter()
     alignment = Alignment(src=src, tgt=tgt, beads=beads, name=name or src.name, model=embedder.name,
                           timings={"align_s": aligned - started}, src_embeddings=src_embeddings,

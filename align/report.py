@@ -430,8 +430,8 @@ def _sentence_embeddings(alignment: Alignment) -> tuple[np.ndarray, np.ndarray]:
     from .embed import Embedder
 
     embedder = Embedder(alignment.model or None)
-    vectors = embedder.encode(alignment.src.texts + alignment.tgt.texts)
-    return vectors[:len(alignment.src.sentences)], vectors[len(alignment.src.sentences):]
+    return embedder.encode(alignment.src.texts, alignment.src.lang), embedder.encode(alignment.tgt.texts,
+                                                                                     alignment.tgt.lang)
 
 
 def write_report(alignment: Alignment, report_dir: str | os.PathLike) -> list[Path]:

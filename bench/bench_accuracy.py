@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/bench_accuracy.py                     # the table
     .venv/bin/python bench/bench_accuracy.py --calibration       # + accuracy per confidence bin, per set
+    .venv/bin/python bench/bench_accuracy.py --scripts           # + Serbian embedded in Latin vs in Cyrillic
     .venv/bin/python bench/bench_accuracy.py --fit-confidence    # refit align.aligner.CONFIDENCE on textberg_dev
     .venv/bin/python bench/bench_accuracy.py --tune              # re-run the search for align.aligner.Settings
 
@@ -76,8 +77,35 @@ def benchmark_sets() -> dict[str, list[Document]]:
     return sets
 
 
-def align_set(documents: list[Document], embedder: Embedder) -> list[tuple[list, list[BeadPair]]]:
-    return [(aligner.align(src, tgt, embedder), gold) for _, src, tgt, gold in documents]
+def languages(set_name: str) -> tuple[str, str]:
+    """(source, target) language of a set, from the pair in its name: "... (en-sr)" or "interview en-sr-Latn"."""
+    pair = re.search(r"\(?([a-z]{2})-([a-z]{2})\b", set_name)
+    return pair.group(1), pair.group(2)
+
+
+def align_set(documents: list[Document], embedder: Embedder, set_name: str) -> list[tuple[list, list[BeadPair]]]:
+    src_lang, tgt_lang = languages(set_name)
+    return [(aligner.align(src, tgt, embedder, src_lang=src_lang, tgt_lang=tgt_lang), gold)
+            for _, src, tgt, gold in documents]
+
+
+def print_script_margins(sets: dict[str, list[Document]], embedder: Embedder) -> None:
+    """How well the model tells Serbian translations apart in each script: for every gold 1-1 pair of the
+    English-Serbian documents, the cosine of the pair minus the best cosine of the English sentence with another
+    Serbian sentence of the document (the margin), and whether the pair wins (P@1)."""
+    from align.script import to_cyrillic, to_latin
+
+    documents = sets["EN-SR blind (en-sr)"] + sets["interview en-sr-Latn"]
+    print("\nSerbian embedded in each script (gold 1-1 pairs of the blind documents and the interview):")
+    for script, convert in (("Latin", to_latin), ("Cyrillic", to_cyrillic)):
+        margins = []
+        for _, src, tgt, gold in documents:
+            similarity = embedder.encode(src) @ embedder.encode([convert(t) for t in tgt]).T
+            for (i,), (j,) in ((s, t) for s, t in gold if len(s) == len(t) == 1):
+                margins.append(similarity[i, j] - np.delete(similarity[i], j).max())
+        margins = np.array(margins)
+        print(f"  {script:9s} pairs {len(margins)}  P@1 {np.mean(margins > 0):.3f}  mean margin {margins.mean():.4f}"
+              f"  lowest {margins.min():+.4f}")
 
 
 def print_table(results: dict[str, Evaluation], seconds: dict[str, float]) -> None:
@@ -180,6 +208,8 @@ def main() -> int:
     parser.add_argument("--fit-confidence", action="store_true", help="refit the confidence on textberg_dev")
     parser.add_argument("--tune", action="store_true", help="search Settings on Text+Berg dev and MAC dev")
     parser.add_argument("--only", help="run only the sets whose name contains this")
+    parser.add_argument("--scripts", action="store_true",
+                        help="+ how well the model separates Serbian translations in Latin and in Cyrillic")
     args = parser.parse_args()
     embedder = Embedder()
     sets = benchmark_sets()
@@ -194,7 +224,7 @@ def main() -> int:
         if args.only and args.only.lower() not in name.lower():
             continue
         started = time.perf_counter()
-        aligned = align_set(documents, embedder)
+        aligned = align_set(documents, embedder, name)
         seconds[name] = time.perf_counter() - started
         evaluation = Evaluation()
         for beads, gold in aligned:
@@ -204,6 +234,8 @@ def main() -> int:
     if args.calibration:
         for name, aligned in aligned_sets.items():
             print_calibration(name, aligned)
+    if args.scripts:
+        print_script_margins(sets, embedder)
     return 0
 
 

@@ -44,3 +44,11 @@ def test_pipeline_reaches_the_target_on_english_serbian_documents(name, embedder
     evaluation.add([(b.src, b.tgt) for b in alignment.beads], read_beads(beads))
     assert evaluation.strict.f1 >= TARGET_STRICT_F1, f"{name}: strict F1 {evaluation.strict.f1:.3f}"
     assert evaluation.lax.f1 >= 0.99, f"{name}: lax F1 {evaluation.lax.f1:.3f}"
+
+
+@pytest.mark.slow
+def test_the_script_of_the_serbian_side_makes_no_difference(embedder):
+    latin = align_files(INTERVIEW / "en.txt", INTERVIEW / "sr-Latn.txt", "en", "sr", embedder=embedder)
+    cyrillic = align_files(INTERVIEW / "en.txt", INTERVIEW / "sr-Cyrl.txt", "en", "sr", embedder=embedder)
+    assert cyrillic.tgt.tag == "sr-Cyrl" and latin.tgt.tag == "sr-Latn"
+    assert [(b.src, b.tgt, b.score) for b in cyrillic.beads] == [(b.src, b.tgt, b.score) for b in latin.beads]

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from align.embed import EmbeddingCache, Embedder, text_key
+from align.embed import EmbeddingCache, Embedder, model_text, text_key
 from align.model import resolve_model
 
 TEXTS = [
@@ -129,3 +129,20 @@ def test_two_processes_write_one_cache_at_once(tmp_path):
     found = cache.get([text_key(f"text {i}") for i in range(2000)])
     assert len(found) == 2000
     assert all(np.array_equal(found[text_key(f"text {i}")], np.full(384, i, np.float32)) for i in range(2000))
+
+
+@pytest.mark.parametrize("text, lang, given", [
+    ("Јавност не види колико НАТО и Србија сарађују.", "sr", "Javnost ne vidi koliko NATO i Srbija sarađuju."),
+    ("Напон је 230 В.", "sr-Cyrl", "Napon je 230 V."),
+    ("Javnost ne vidi.", "sr-Latn", "Javnost ne vidi."),
+    ("Общественность не видит.", "ru", "Общественность не видит."),
+    ("The public does not see.", "en", "The public does not see."),
+])
+def test_the_model_is_given_serbian_in_latin(text, lang, given):
+    assert model_text(text, lang) == given
+
+
+def test_serbian_is_encoded_in_latin_whatever_its_script(model_dir, fresh_cache):
+    embedder = Embedder(str(model_dir))
+    cyrillic, latin = embedder.encode([TEXTS[2]], "sr"), embedder.encode([TEXTS[1]])
+    assert np.array_equal(cyrillic, latin)

@@ -47,7 +47,8 @@ length, a bonus for the weakest sentence of a merge, subtracting each side's mea
 earlier layers or adding them, averaging the `query: ` and `passage: ` embeddings, a separate constant for 2-2
 beads, a bonus for joining across a weak boundary (the next sentence starts in lower case or this one ends in a
 colon: 37-70% of such boundaries lie inside a gold bead against 3-15% of the others, yet Text+Berg dev fell to
-0.873 at the smallest weight tried, as the embeddings already join most of them).
+0.873 at the smallest weight tried, as the embeddings already join most of them), giving the model Text+Berg's
+tokenised text with its punctuation and elisions closed up (test 0.891, dev 0.868).
 """
 from __future__ import annotations
 

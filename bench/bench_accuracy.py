@@ -30,8 +30,8 @@ from align.evaluate import BeadPair, Evaluation, read_beads
 REPO = Path(__file__).resolve().parents[1]
 BENCHMARKS = REPO.parent / "shared" / "benchmarks"
 INTERVIEW = REPO / "corpora" / "interview"
-ENSR = REPO / "bench" / "data" / "ensr"  # English-Serbian documents written blind (see its README)
-ENSR_DOCUMENTS = [("news", "sr-Latn"), ("qa", "sr-Cyrl"), ("guide", "sr-Latn")]
+sys.path.insert(0, str(REPO / "tests"))
+from ensr_gold import ENSR_DIR, ensr_documents  # noqa: E402  English-Serbian documents written blind
 
 # Published strict / lax F1 on the Text+Berg test set (../shared/benchmarks/README.md).
 PEERS = [
@@ -66,8 +66,9 @@ def benchmark_sets() -> dict[str, list[Document]]:
         "MAC dev (zh-en)": folder("mac_dev", "zh", "en"),
         "ParIce (en-is)": folder("parice", "eng", "isl", numbered=True),
     }
-    sets["EN-SR blind (en-sr)"] = [(name, lines(ENSR / f"{name}.en.sent"), lines(ENSR / f"{name}.{script}.sent"),
-                                    read_beads(ENSR / f"{name}.beads")) for name, script in ENSR_DOCUMENTS]
+    sets["EN-SR blind (en-sr)"] = [(name, lines(ENSR_DIR / f"{name}.en.sent"),
+                                    lines(ENSR_DIR / f"{name}.{script}.sent"), read_beads(ENSR_DIR / f"{name}.beads"))
+                                   for name, script in ensr_documents()]
     if (INTERVIEW / "gold.beads").exists():
         gold = read_beads(INTERVIEW / "gold.beads")
         for script in ("sr-Latn", "sr-Cyrl"):

@@ -18,6 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
+from ensr_gold import ENSR_DIR, ensr_documents  # noqa: E402
 from segment_gold import boundaries, load_passages  # noqa: E402
 
 from align.segment import split_document, split_paragraph, split_paragraphs  # noqa: E402
@@ -69,12 +70,12 @@ def speed(split, passages, repeat: int) -> float:
 
 def whole_documents() -> list[tuple[str, Path, Path, str]]:
     """(label, published text, gold .sent, language) of the documents scored whole."""
-    corpus, blind = ROOT / "corpora" / "interview", ROOT / "bench" / "data" / "ensr"
+    corpus = ROOT / "corpora" / "interview"
     documents = [(f"interview {side}", corpus / f"{side}.txt", corpus / f"{side}.sent", lang)
                  for side, lang in (("en", "en"), ("sr-Latn", "sr"), ("sr-Cyrl", "sr"))]
-    for name, script in (("news", "sr-Latn"), ("qa", "sr-Cyrl"), ("guide", "sr-Latn")):
-        documents += [(f"blind {name} {side}", blind / f"{name}.{side}.txt", blind / f"{name}.{side}.sent", lang)
-                      for side, lang in (("en", "en"), (script, "sr"))]
+    for name, script in ensr_documents():
+        documents += [(f"blind {name} {side}", ENSR_DIR / f"{name}.{side}.txt", ENSR_DIR / f"{name}.{side}.sent",
+                       lang) for side, lang in (("en", "en"), (script, "sr"))]
     return documents
 
 

@@ -42,13 +42,14 @@ alone tell these apart: a logistic model on the lone sentences of four sets (gai
 cosine, change in length ratio, length) did no better than the base rate (cross-validated 0.754 vs 0.758), and
 the gain in cosine from encoding the real joined text (ROC AUC 0.69) reaches a precision of at most 0.55 at any
 cut-off, so joining by it would break as many beads as it mends. Also measured and dropped (none raised
-Text+Berg test by more than 0.003, none raised both development sets): a skip cost growing with the sentence's
+Text+Berg test by more than 0.004, none raised both development sets): a skip cost growing with the sentence's
 length, a bonus for the weakest sentence of a merge, subtracting each side's mean embedding, mean-pooling
 earlier layers or adding them, averaging the `query: ` and `passage: ` embeddings, a separate constant for 2-2
-beads, a bonus for joining across a weak boundary (the next sentence starts in lower case or this one ends in a
-colon: 37-70% of such boundaries lie inside a gold bead against 3-15% of the others, yet Text+Berg dev fell to
-0.873 at the smallest weight tried, as the embeddings already join most of them), giving the model Text+Berg's
-tokenised text with its punctuation and elisions closed up (test 0.891, dev 0.868).
+beads (also with a bonus for sentences that match across the diagonal), a bonus for joining across a weak
+boundary (the next sentence starts in lower case or this one ends in a colon: 37-70% of such boundaries lie
+inside a gold bead against 3-15% of the others, yet Text+Berg dev fell to 0.873 at the smallest weight tried, as
+the embeddings already join most of them), giving the model Text+Berg's tokenised text with its punctuation and
+elisions closed up (test 0.891, dev 0.868).
 """
 from __future__ import annotations
 

@@ -303,13 +303,11 @@ def _previous_word(text: str, word_start: int) -> str:
     return text[start:end].lower().strip(_OPENERS + _CLOSERS + ",;:")
 
 
-def _unit_after_number(text: str, word_start: int, following_raw: str) -> bool:
-    """Whether a capital unit letter after a number ends its sentence ("od 16 A. Imajte") rather than being an
+def _unit_after_number(text: str, word_start: int, number: str, following_raw: str) -> bool:
+    """Whether a capital unit letter after `number` ends its sentence ("od 16 A. Imajte") rather than being an
     initial: not before another initial ("1941 J. B. Tito"), not after a year ("In 2019 A. Smith"; but "snage
     2000 W. Grejač") and not after a reference such as "str. 5", "page 5" ("str. 5 V. Petrović")."""
-    number_start = text.rfind(" ", 0, word_start - 1) + 1
-    number = text[number_start:word_start - 1]
-    before_number = _previous_word(text, number_start)
+    before_number = _previous_word(text, text.rfind(" ", 0, word_start - 1) + 1)
     return not (_INITIAL.fullmatch(following_raw) or before_number.endswith(".") or before_number in _REFERENCE_WORDS
                 or _YEAR.fullmatch(number) and before_number in _YEAR_WORDS)
 
@@ -343,7 +341,8 @@ def _is_boundary(text: str, match: re.Match[str], rules: _Rules, sentence_start:
     before = _previous_word(text, word_start)
     if len(word) == 1 and word.islower() and _NUMBER.fullmatch(before):
         return True  # a unit after a number, not an initial: "u 3 č. Vatrogasci", "u 10 h. Ulaz"
-    if word in _UNIT_LETTERS and _NUMBER.fullmatch(before) and _unit_after_number(text, word_start, following_raw):
+    if word in _UNIT_LETTERS and _NUMBER.fullmatch(before) and _unit_after_number(text, word_start, before,
+                                                                                  following_raw):
         return True  # "osiguračem od 16 A. Imajte", "napon od 230 V. Isključite"
     if rules.months and lower in rules.months and re.fullmatch(r"\d{1,2}\.", before):
         return True  # a date, not the abbreviation "jun.": "zakazan je za 21. jun. Očekuje se"

@@ -119,11 +119,10 @@ def main() -> int:
             print(f"round {round_ + 1}: encode once {encode[-1][0]:.1f} s wall / {encode[-1][1]:.1f} s CPU, "
                   f"align pair {align[-1][0]:.1f} s wall / {align[-1][1]:.1f} s CPU; ratio "
                   f"{align[-1][0] / encode[-1][0]:.2f} wall, {align[-1][1] / encode[-1][1]:.2f} CPU")
-        best_encode, best_align = min(encode), min(align)
-        print(f"best: load model + encode every sentence once {best_encode[0]:.1f} s; one `align pair` call "
-              f"{best_align[0]:.1f} s; ratio {best_align[0] / best_encode[0]:.2f} wall, "
-              f"{min(a[1] for a in align) / min(e[1] for e in encode):.2f} CPU (target <= 1.5)")
-        best_align = best_align[0]
+        best_encode, best_align = min(wall for wall, _ in encode), min(wall for wall, _ in align)
+        cpu_ratio = min(cpu for _, cpu in align) / min(cpu for _, cpu in encode)
+        print(f"best: load model + encode every sentence once {best_encode:.1f} s; one `align pair` call "
+              f"{best_align:.1f} s; ratio {best_align / best_encode:.2f} wall, {cpu_ratio:.2f} CPU (target <= 1.5)")
         ours = [(tuple(b["src"]), tuple(b["tgt"])) for b in map(json.loads, beads_path.read_text().splitlines())]
         print(f"align on the joined document: {f1_line(ours, gold)}")
         if args.no_bertalign:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -78,7 +79,7 @@ class EmbeddingCache:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = sqlite3.connect(path, timeout=self.BUSY_TIMEOUT_S)
-            self.db.execute("PRAGMA journal_mode=WAL")
+            self._use_wal()
             self.db.execute("PRAGMA synchronous=NORMAL")  # with WAL: durable enough for a cache, much faster
             with self.db:
                 self.db.execute("CREATE TABLE IF NOT EXISTS vectors "
@@ -89,6 +90,23 @@ class EmbeddingCache:
         except sqlite3.Error as exc:
             raise AlignError(f"cannot use the embedding cache: {exc} (set ALIGN_NO_CACHE=1 to run without it)",
                              path) from exc
+
+    def _use_wal(self) -> None:
+        """Switch the file to WAL journaling (it stays so), waiting while another process holds it.
+
+        The switch needs the file to itself and SQLite answers "database is locked" at once instead of
+        calling the busy handler, so two processes opening a new cache together would fail without this loop.
+        """
+        deadline = time.monotonic() + self.BUSY_TIMEOUT_S
+        while True:
+            try:
+                self.db.execute("PRAGMA journal_mode=WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                busy = (getattr(exc, "sqlite_errorcode", 0) & 0xFF) in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+                if not busy or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def get(self, keys: list[bytes]) -> dict[bytes, np.ndarray]:
         found = {}

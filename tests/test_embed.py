@@ -109,26 +109,36 @@ def test_empty_input(model_dir, fresh_cache):
     assert Embedder(str(model_dir)).encode([]).shape == (0, 384)
 
 
-def _store(path: str, count: int) -> None:
-    cache = EmbeddingCache(Path(path), Path("/model"))
-    for start in range(0, count, 50):  # many small transactions, to interleave with the other process
-        cache.put({text_key(f"text {i}"): np.full(384, i, np.float32) for i in range(start, start + 50)})
-    cache.close()
+def _store(paths: list[str], start_together, count: int) -> None:
+    for path in paths:
+        start_together.wait(timeout=60)  # every process opens the same new file at the same moment
+        cache = EmbeddingCache(Path(path), Path("/model"))
+        for start in range(0, count, 50):  # many small transactions, to interleave with the others
+            cache.put({text_key(f"text {i}"): np.full(384, i, np.float32) for i in range(start, start + 50)})
+        cache.close()
 
 
-def test_two_processes_write_one_cache_at_once(tmp_path):
-    path = tmp_path / "shared.sqlite3"
+def test_processes_create_and_fill_one_cache_at_once(tmp_path):
+    """Four processes open each new cache file together, then all store the same vectors.
+
+    Opening a new file together is the hard part: the switch to WAL does not wait for a lock, and before the cache
+    retried it this test failed on every run ("database is locked"; a CI run failed on it with two processes).
+    """
+    paths = [str(tmp_path / f"shared{round}.sqlite3") for round in range(10)]
     context = multiprocessing.get_context("spawn")
-    workers = [context.Process(target=_store, args=(str(path), 2000)) for _ in range(2)]
+    start_together = context.Barrier(4)
+    workers = [context.Process(target=_store, args=(paths, start_together, 500), daemon=True) for _ in range(4)]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join(timeout=120)
-    assert [worker.exitcode for worker in workers] == [0, 0]
-    cache = EmbeddingCache(path, tmp_path)
-    found = cache.get([text_key(f"text {i}") for i in range(2000)])
-    assert len(found) == 2000
-    assert all(np.array_equal(found[text_key(f"text {i}")], np.full(384, i, np.float32)) for i in range(2000))
+    assert [worker.exitcode for worker in workers] == [0, 0, 0, 0]
+    for path in paths:
+        cache = EmbeddingCache(Path(path), tmp_path)
+        found = cache.get([text_key(f"text {i}") for i in range(500)])
+        assert len(found) == 500
+        assert all(np.array_equal(found[text_key(f"text {i}")], np.full(384, i, np.float32)) for i in range(500))
+        cache.close()
 
 
 @pytest.mark.parametrize("text, lang, given", [

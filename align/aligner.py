@@ -435,9 +435,18 @@ def align_embeddings(src_texts: Sequence[str], tgt_texts: Sequence[str], src_emb
     return beads
 
 
+def encode_and_align(src_texts: Sequence[str], tgt_texts: Sequence[str], embedder, max_align: int = 4,
+                     src_lang: str | None = None, tgt_lang: str | None = None
+                     ) -> tuple[list[Bead], np.ndarray, np.ndarray]:
+    """align(), also returning the sentence embeddings the beads were found with (the report draws them)."""
+    src_texts, tgt_texts = model_texts(list(src_texts), src_lang), model_texts(list(tgt_texts), tgt_lang)
+    src_embeddings, tgt_embeddings = embedder.encode_pair(src_texts, tgt_texts)
+    beads = align_embeddings(src_texts, tgt_texts, src_embeddings, tgt_embeddings, max_align)
+    return beads, src_embeddings, tgt_embeddings
+
+
 def align(src_texts: Sequence[str], tgt_texts: Sequence[str], embedder, max_align: int = 4,
           src_lang: str | None = None, tgt_lang: str | None = None) -> list[Bead]:
     """Align two sentence lists; every sentence of each side ends up in exactly one bead, in order.
     Every sentence is encoded once (Serbian in Latin script, whichever it is written in: embed.model_text)."""
-    src_texts, tgt_texts = model_texts(list(src_texts), src_lang), model_texts(list(tgt_texts), tgt_lang)
-    return align_embeddings(src_texts, tgt_texts, *embedder.encode_pair(src_texts, tgt_texts), max_align)
+    return encode_and_align(src_texts, tgt_texts, embedder, max_align, src_lang, tgt_lang)[0]

@@ -30,7 +30,7 @@ import numpy as np
 
 from . import report, score
 from .errors import AlignError
-from .records import Flag
+from .records import Flag, primary_language
 from .score import DocumentProfile
 
 HUB_K = 4  # cosines averaged into a hub value
@@ -87,7 +87,7 @@ class CheckResult:
 
 def _languages(document, src_lang: str | None, tgt_lang: str | None, path) -> tuple[str, str]:
     """The source language (given, else the header's srclang) and the target (given, else the most common other)."""
-    from .tmx import ALL_LANGUAGES, primary_language
+    from .tmx import ALL_LANGUAGES
 
     found = Counter(v.lang for unit in document.units for v in unit.variants)
     if not found:
@@ -108,11 +108,8 @@ def _languages(document, src_lang: str | None, tgt_lang: str | None, path) -> tu
 
 
 def _variant_text(unit, lang: str) -> str:
-    from .tmx import primary_language
-
-    exact = [v.text for v in unit.variants if v.lang.lower() == lang.lower()]
-    primary = [v.text for v in unit.variants if primary_language(v.lang) == primary_language(lang)]
-    return (exact or primary or [""])[0]
+    variant = unit.variant(lang)
+    return variant.text if variant else ""
 
 
 def read_pairs(path: str | os.PathLike, src_lang: str | None = None,

@@ -8,6 +8,7 @@ import click
 
 from . import __version__
 from .errors import AlignError, AlignUsageError
+from .script import SCRIPT_CHOICES
 
 LANG_HELP = "language code: en, sr (Serbian in either script), de, fr, ..."
 
@@ -58,8 +59,8 @@ def show_progress(quiet: bool) -> bool:
 @click.option("--beads", "beads_path", type=click.Path(dir_okay=False),
               help="Write the alignment as JSON lines: {src: [i..], tgt: [j..], score}.")
 @click.option("--report-dir", type=click.Path(file_okay=False), help="Write the quality report here.")
-@click.option("--script", type=click.Choice(["keep", "latn", "cyrl", "both"]), default="keep", show_default=True,
-              help="Serbian script of the TMX: as found, converted, or one file per script.")
+@click.option("--script", type=click.Choice(SCRIPT_CHOICES), default="keep", show_default=True,
+              help="Script of the Serbian side (source or target): as found, converted, or one file per script.")
 @click.option("--max-align", type=click.IntRange(1, 8), default=4, show_default=True,
               help="Largest number of sentences on one side of a bead.")
 @model_option
@@ -71,6 +72,8 @@ def pair(src, tgt, src_lang, tgt_lang, presplit, tmx_path, beads_path, report_di
 
     if not (tmx_path or beads_path or report_dir):
         raise AlignUsageError("nothing to write: give -o OUT.tmx, --beads OUT.jsonl or --report-dir DIR")
+    pipeline.check_script_choice(script, src_lang, tgt_lang)
+    pipeline.check_outputs(tmx_path, beads_path, report_dir, script)
     alignment = pipeline.align_files(src, tgt, src_lang, tgt_lang, presplit=presplit, model=model,
                                      max_align=max_align, show_progress=show_progress(quiet))
     for path in pipeline.write_outputs(alignment, tmx_path, beads_path, report_dir, script=script):
@@ -104,7 +107,7 @@ def split(file, lang, output):
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
               help="Output folder for the TMX files and reports.")
-@click.option("--script", type=click.Choice(["keep", "latn", "cyrl", "both"]), default="keep", show_default=True)
+@click.option("--script", type=click.Choice(SCRIPT_CHOICES), default="keep", show_default=True)
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Documents aligned in parallel processes.")
 @model_option

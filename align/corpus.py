@@ -129,8 +129,7 @@ class CorpusResult:
 def align_corpus(directory: str | os.PathLike, outdir: str | os.PathLike, script: str = "keep",
                  workers: int = 1, model: str | None = None, show_progress: bool = False) -> CorpusResult:
     """Align every job of the corpus, write per-document outputs, merged TMX files and the summary."""
-    if script not in pipeline.SCRIPT_CHOICES:
-        raise AlignUsageError(f"unknown script {script!r} (choose from {', '.join(pipeline.SCRIPT_CHOICES)})")
+    pipeline.check_script_choice(script, SRC_LANG, TGT_LANG)
     if workers < 1:
         raise AlignUsageError(f"--workers must be at least 1, not {workers}")
     jobs = discover_corpus(directory)

@@ -18,6 +18,7 @@ import numpy as np
 
 from .errors import AlignError
 from .model import DEFAULT_MODEL, cache_dir, load_model, resolve_model
+from .records import is_serbian
 from .script import to_latin
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def model_text(text: str, lang: str | None) -> str:
     `bench/bench_accuracy.py --scripts`), and a document's script then makes no difference to its alignment
     (the aligner is given the same texts, so their lengths and names are counted in Latin too).
     """
-    return to_latin(text) if lang and lang.split("-")[0].lower() == "sr" else text
+    return to_latin(text) if lang and is_serbian(lang) else text
 
 
 def model_texts(texts: list[str], lang: str | None) -> list[str]:

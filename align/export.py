@@ -6,8 +6,11 @@ tgt_lang, score (the x-confidence prop, else empty), bead (x-bead), document (x-
 where either side is empty are skipped and counted: they are not parallel text.
 
 Line-based formats keep one pair per line: in Moses files and TSV, tabs and line breaks inside a
-segment become spaces and TSV fields are never quoted, so `cut -f2` and `paste` work. JSON lines
-and Parquet keep the text exactly; Excel too, except that CR LF line ends become Excel's LF.
+segment become spaces, so `paste`, `cut` and `wc -l` work. TSV follows the CSV conventions with a tab
+as separator: a field holding a double quote is quoted and its quotes doubled, so that pandas, polars,
+R and Python's csv read the text back exactly (unquoted, a segment opening with a quote loses it in
+every one of them); Moses files are the plain lines. JSON lines and Parquet keep the text exactly;
+Excel too, except that CR LF line ends become Excel's LF.
 """
 from __future__ import annotations
 
@@ -97,7 +100,7 @@ def write_moses(document: TmxDocument, rows: pl.DataFrame, output: Path) -> list
 
 def _write_tsv(rows: pl.DataFrame, out) -> None:
     flat = rows.with_columns(pl.col(pl.String).map_elements(one_line, return_dtype=pl.String))
-    flat.write_csv(out, separator="\t", quote_style="never")
+    flat.write_csv(out, separator="\t", quote_style="necessary")
 
 
 def _write_xlsx(rows: pl.DataFrame, out) -> None:

@@ -20,6 +20,26 @@ def ensure_dir(path: str | os.PathLike) -> Path:
     return path
 
 
+def check_writable(path: str | os.PathLike) -> None:
+    """Fail with one clear line unless a file can be written at `path`, creating nothing: a file is made and
+    removed in the nearest existing folder on the way. Called for every output before any is written, so a
+    run that cannot write one of them writes none."""
+    path = Path(path).absolute()
+    if path.is_dir():
+        raise AlignError("cannot write: is a directory", path)
+    folder = path.parent
+    while not folder.exists():
+        folder = folder.parent
+    if not folder.is_dir():
+        raise AlignError("cannot create output directory: Not a directory", folder)
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".align-probe.", dir=folder)
+    except OSError as exc:
+        raise AlignError(f"cannot write: {exc.strerror}", path) from exc
+    os.close(fd)
+    os.unlink(probe)
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | os.PathLike, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
     """Yield a file object; the target appears only if the block finishes without error.

@@ -4,7 +4,7 @@ A notebook user calls these functions; the CLI (align/cli.py) is a thin layer ov
 
     from align import pipeline
     alignment = pipeline.align_files("en.txt", "sr.txt", "en", "sr")
-    pipeline.write_outputs(alignment, tmx="out.tmx", report_dir="report")
+    pipeline.write_outputs(alignment, tmx_path="out.tmx", report_dir="report")
 """
 from __future__ import annotations
 
@@ -14,13 +14,11 @@ import time
 from pathlib import Path
 
 from . import aligner, read, report, score, segment, tmx
-from .embed import Embedder, model_texts
-from .errors import AlignError
-from .files import atomic_write
-from .records import Alignment, Document
-from .script import detect_script
-
-SCRIPT_CHOICES = ("keep", "latn", "cyrl", "both")
+from .embed import Embedder
+from .errors import AlignError, AlignUsageError
+from .files import atomic_write, check_writable
+from .records import Alignment, Document, is_serbian
+from .script import SCRIPT_CHOICES, detect_script
 
 
 def read_document(path: str | os.PathLike, lang: str, presplit: bool = False,
@@ -30,7 +28,7 @@ def read_document(path: str | os.PathLike, lang: str, presplit: bool = False,
     sentences = segment.presplit_document(text) if presplit else segment.split_document(text, lang)
     if not sentences:
         raise AlignError("no sentences found", path)
-    script = detect_script(text) if lang.split("-")[0] == "sr" else None
+    script = detect_script(text) if is_serbian(lang) else None
     return Document(name=name or Path(path).stem, lang=lang, sentences=sentences, script=script)
 
 
@@ -39,9 +37,8 @@ def align_documents(src: Document, tgt: Document, embedder: Embedder | None = No
     """Embed and align two segmented documents, then score every bead."""
     embedder = embedder or Embedder()
     started = time.perf_counter()
-    src_texts, tgt_texts = model_texts(src.texts, src.lang), model_texts(tgt.texts, tgt.lang)
-    src_embeddings, tgt_embeddings = embedder.encode_pair(src_texts, tgt_texts)
-    beads = aligner.align_embeddings(src_texts, tgt_texts, src_embeddings, tgt_embeddings, max_align=max_align)
+    beads, src_embeddings, tgt_embeddings = aligner.encode_and_align(src.texts, tgt.texts, embedder, max_align,
+                                                                     src.lang, tgt.lang)
     aligned = time.perf_counter()
     alignment = Alignment(src=src, tgt=tgt, beads=beads, name=name or src.name, model=embedder.name,
                           timings={"align_s": aligned - started}, src_embeddings=src_embeddings,
@@ -66,6 +63,15 @@ def align_files(src_path: str | os.PathLike, tgt_path: str | os.PathLike, src_la
     return alignment
 
 
+def check_script_choice(script: str, src_lang: str, tgt_lang: str) -> None:
+    """A usage error for an unknown script, or for a conversion asked where neither side is Serbian."""
+    if script not in SCRIPT_CHOICES:
+        raise AlignUsageError(f"unknown script {script!r} (choose from {', '.join(SCRIPT_CHOICES)})")
+    if script != "keep" and not (is_serbian(src_lang) or is_serbian(tgt_lang)):
+        raise AlignUsageError(f"--script {script} converts Serbian text, but neither {src_lang} nor {tgt_lang} "
+                              "is Serbian")
+
+
 def write_beads(alignment: Alignment, path: str | os.PathLike) -> None:
     """One JSON object per bead, in document order: {"src": [...], "tgt": [...], "score": float}."""
     with atomic_write(path) as out:
@@ -74,24 +80,34 @@ def write_beads(alignment: Alignment, path: str | os.PathLike) -> None:
                                   "score": round(bead.score, 4)}) + "\n")
 
 
-def tmx_paths(path: str | os.PathLike, alignment: Alignment, script: str) -> dict[str, Path]:
+def tmx_paths(path: str | os.PathLike, script: str) -> dict[str, Path]:
     """Where each requested Serbian script goes: the given path, or one file per script for `both`."""
     path = Path(path)
     if script == "both":
-        return {s: path.with_name(f"{path.stem}.{alignment.tgt.lang.split('-')[0]}-{s.capitalize()}{path.suffix}")
-                for s in ("latn", "cyrl")}
+        return {s: path.with_name(f"{path.stem}.sr-{s.capitalize()}{path.suffix}") for s in ("latn", "cyrl")}
     return {script: path}
+
+
+def check_outputs(tmx_path: str | os.PathLike | None = None, beads_path: str | os.PathLike | None = None,
+                  report_dir: str | os.PathLike | None = None, script: str = "keep") -> None:
+    """One clear error, before anything is written (or aligned), if one of the outputs cannot be written."""
+    paths = [*tmx_paths(tmx_path, script).values()] if tmx_path is not None else []
+    paths += [Path(beads_path)] if beads_path is not None else []
+    paths += [Path(report_dir) / "report.html"] if report_dir is not None else []
+    for path in paths:
+        check_writable(path)
 
 
 def write_outputs(alignment: Alignment, tmx_path: str | os.PathLike | None = None,
                   beads_path: str | os.PathLike | None = None,
                   report_dir: str | os.PathLike | None = None, script: str = "keep") -> list[Path]:
-    """Write the requested outputs of one alignment; returns the paths written."""
-    if script not in SCRIPT_CHOICES:
-        raise AlignError(f"unknown script {script!r} (choose from {', '.join(SCRIPT_CHOICES)})")
+    """Write the requested outputs of one alignment (all of them, or none when one cannot be written);
+    returns the paths written."""
+    check_script_choice(script, alignment.src.lang, alignment.tgt.lang)
+    check_outputs(tmx_path, beads_path, report_dir, script)
     written: list[Path] = []
     if tmx_path is not None:
-        for target_script, path in tmx_paths(tmx_path, alignment, script).items():
+        for target_script, path in tmx_paths(tmx_path, script).items():
             tmx.write_tmx([alignment], path, script=target_script)
             written.append(path)
     if beads_path is not None:

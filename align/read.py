@@ -4,7 +4,8 @@ Plain text comes in whatever encoding people have. The order of decisions:
 
 1. a byte-order mark decides (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE);
 2. NUL bytes without a BOM mean a binary file (so UTF-16 must carry its BOM, as Notepad and Word write it);
-3. bytes that are valid UTF-8 are UTF-8 (legacy 8-bit text is almost never valid UTF-8 by accident);
+3. bytes that are valid UTF-8 are UTF-8 (legacy 8-bit text is almost never valid UTF-8 by accident); text that is
+   mostly valid UTF-8 with a few stray bytes (pasted from an 8-bit source) is an error naming the first one;
 4. Serbian in an 8-bit code page: windows-1250 / ISO-8859-2 (Latin) and windows-1251 / ISO-8859-5 (Cyrillic)
    are tried, and the decoding whose words read as Serbian wins (see `serbian_decoding`);
 5. anything else is left to charset-normalizer.
@@ -96,8 +97,11 @@ def decode_bytes(data: bytes, path: str | os.PathLike | None = None) -> str:
         raise AlignError("binary file (contains NUL bytes), not text", path)
     try:
         return normalize(data.decode("utf-8"), path)
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if mostly_utf8(data):
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise AlignError(f"undecodable: UTF-8 text with a byte that is not UTF-8 (0x{data[exc.start]:02X} on line "
+                             f"{line}, byte {exc.start}); mixed encodings, re-save the file as UTF-8", path) from exc
     text = serbian_decoding(data) or punctuation_only_decoding(data)
     if text is None:
         match = charset_normalizer.from_bytes(data).best()
@@ -105,6 +109,14 @@ def decode_bytes(data: bytes, path: str | os.PathLike | None = None) -> str:
             raise AlignError("undecodable: not UTF-8, UTF-16 or a known 8-bit encoding", path)
         text = str(match)
     return normalize(text, path)
+
+
+def mostly_utf8(data: bytes) -> bool:
+    """Whether most of the non-ASCII characters form valid UTF-8: text pasted together from two encodings, which no
+    single decoding reads right (8-bit text yields a valid UTF-8 sequence only by the odd accident: "Ćš")."""
+    text = data.decode("utf-8", "surrogateescape")
+    stray = sum(1 for c in text if "\udc80" <= c <= "\udcff")
+    return sum(1 for c in text if c > "\x7f") - stray > stray
 
 
 def serbian_decoding(data: bytes) -> str | None:

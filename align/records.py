@@ -6,6 +6,15 @@ from dataclasses import dataclass, field
 import numpy as np
 
 
+def primary_language(tag: str) -> str:
+    """The language of a tag, lower-cased, whatever its separator: "sr" for "sr-Latn", "SR", "sr_RS"."""
+    return tag.replace("_", "-").split("-")[0].lower()
+
+
+def is_serbian(tag: str) -> bool:
+    return primary_language(tag) == "sr"
+
+
 @dataclass(frozen=True)
 class Sentence:
     """One sentence of a document; `index` is its 0-based position in the document."""
@@ -27,7 +36,7 @@ class Document:
     @property
     def tag(self) -> str:
         """BCP-47 tag for TMX: Serbian gets its script subtag (sr-Latn / sr-Cyrl)."""
-        if self.lang.split("-")[0] == "sr" and self.script in ("Latn", "Cyrl"):
+        if is_serbian(self.lang) and self.script in ("Latn", "Cyrl"):
             return f"sr-{self.script}"
         return self.lang
 

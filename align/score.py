@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .records import Alignment, Bead, Flag
+from .records import Alignment, Bead, Flag, primary_language
 from .script import detect_script, to_latin
 
 EMPTY = "empty"
@@ -325,7 +325,7 @@ def check_empty(src: str, tgt: str) -> Flag | None:
 
 
 def check_untranslated(src: str, tgt: str, profile: DocumentProfile) -> Flag | None:
-    same_language = profile.src_lang.split("-")[0].lower() == profile.tgt_lang.split("-")[0].lower()
+    same_language = primary_language(profile.src_lang) == primary_language(profile.tgt_lang)
     if _normalised(src) == _normalised(tgt):
         # names, codes and numbers stay as they are in a translation; prose does not, nor a short phrase that
         # reads as the source language ("Hold it.")

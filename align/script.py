@@ -37,6 +37,9 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+# The Serbian script of an output: as found, converted to one script, or one file per script.
+SCRIPT_CHOICES = ("keep", "latn", "cyrl", "both")
+
 _LAT2CYR_LOWER = {
     "a": "а", "b": "б", "c": "ц", "č": "ч", "ć": "ћ", "d": "д", "đ": "ђ", "e": "е", "f": "ф",
     "g": "г", "h": "х", "i": "и", "j": "ј", "k": "к", "l": "л", "m": "м", "n": "н", "o": "о",

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .records import Sentence
+from .records import Sentence, primary_language
 from .script import to_cyrillic
 
 # --- paragraphs ---------------------------------------------------------------------------------
@@ -303,11 +303,16 @@ def _previous_word(text: str, word_start: int) -> str:
     return text[start:end].lower().strip(_OPENERS + _CLOSERS + ",;:")
 
 
+def _second_previous_word(text: str, word_start: int) -> str:
+    """The word before _previous_word's: "str." for the "V" of "str. 5 V.", "održan" for "24" in "održan je 24."."""
+    return _previous_word(text, text.rfind(" ", 0, word_start - 1) + 1)
+
+
 def _unit_after_number(text: str, word_start: int, number: str, following_raw: str) -> bool:
     """Whether a capital unit letter after `number` ends its sentence ("od 16 A. Imajte") rather than being an
     initial: not before another initial ("1941 J. B. Tito"), not after a year ("In 2019 A. Smith"; but "snage
     2000 W. Grejač") and not after a reference such as "str. 5", "page 5" ("str. 5 V. Petrović")."""
-    before_number = _previous_word(text, text.rfind(" ", 0, word_start - 1) + 1)
+    before_number = _second_previous_word(text, word_start)
     return not (_INITIAL.fullmatch(following_raw) or before_number.endswith(".") or before_number in _REFERENCE_WORDS
                 or _YEAR.fullmatch(number) and before_number in _YEAR_WORDS)
 
@@ -406,7 +411,7 @@ def _ends_after_ordinal(text: str, word_start: int, next_word: str, rules: _Rule
     if before in rules.case_prepositions:
         return not (rules.oblique and rules.oblique.match(next_word))  # "na 15. Sajmu"
     if before in rules.auxiliaries:
-        before = _previous_word(text, text.rfind(" ", 0, word_start - 1) + 1)
+        before = _second_previous_word(text, word_start)
     if before.rstrip(".") in rules.before_ordinals or (rules.participle and rules.participle.match(before)):
         return False  # "člana 5. Zakona", "čl. 12. Zakonika", "održan 24. Egzit festival"
     return True
@@ -465,8 +470,8 @@ def _split_by_pysbd(text: str, lang: str) -> list[str]:
 # --- public API ---------------------------------------------------------------------------------
 
 def _family(lang: str) -> str:
-    base = lang.lower().replace("_", "-").split("-")[0]
-    return "sr" if base == "cnr" else base
+    base = primary_language(lang)
+    return "sr" if base == "cnr" else base  # Montenegrin: Serbian's splitting rules
 
 
 def split_paragraph(paragraph: str, lang: str) -> list[str]:

@@ -44,7 +44,7 @@ from lxml import etree
 from . import __version__
 from .errors import AlignError, AlignUsageError
 from .files import atomic_write
-from .records import Alignment, Document
+from .records import Alignment, Document, is_serbian, primary_language
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TMX_SCRIPTS = ("keep", "latn", "cyrl")
@@ -81,6 +81,15 @@ class TmxUnit:
         """The value of the first prop of this type, or None."""
         return next((value for prop_type, value in self.props if prop_type == kind), None)
 
+    def variant(self, lang: str) -> TmxVariant | None:
+        """The variant in language `lang`: the same tag, else the same primary language ("en" finds "en-US")
+        but never another script ("sr-Cyrl" does not find "sr-Latn")."""
+        exact = [v for v in self.variants if v.lang.lower() == lang.lower()]
+        wanted_script = script_subtag(lang)
+        related = [v for v in self.variants if primary_language(v.lang) == primary_language(lang)
+                   and (wanted_script is None or script_subtag(v.lang) in (wanted_script, None))]
+        return (exact or related or [None])[0]
+
 
 @dataclass
 class TmxDocument:
@@ -97,14 +106,10 @@ class TmxDocument:
         return self.header.get("srclang")
 
     def source_variant(self, unit: TmxUnit) -> TmxVariant | None:
-        """The variant in the header's source language: the same tag, else the same primary
-        language (srclang "en" finds an "en-US" variant); the first variant when srclang is *all*."""
+        """The variant in the header's source language (TmxUnit.variant); the first one when srclang is *all*."""
         srclang = (self.srclang or "").lower()
         if srclang and srclang != ALL_LANGUAGES:
-            exact = [v for v in unit.variants if v.lang.lower() == srclang]
-            primary = [v for v in unit.variants if primary_language(v.lang) == primary_language(srclang)]
-            found = exact or primary
-            return found[0] if found else None
+            return unit.variant(srclang)
         return unit.variants[0] if unit.variants else None
 
     def pairs(self) -> list[tuple[TmxUnit, TmxVariant, TmxVariant]]:
@@ -117,8 +122,9 @@ class TmxDocument:
         return result
 
 
-def primary_language(tag: str) -> str:
-    return tag.split("-")[0].lower()
+def script_subtag(tag: str) -> str | None:
+    """The script of a language tag ("latn" in "sr-Latn-RS"), lower-cased; None when it names none."""
+    return next((part.lower() for part in re.split("[-_]", tag)[1:] if len(part) == 4 and part.isalpha()), None)
 
 
 def xml_safe(text: str) -> str:
@@ -152,7 +158,7 @@ def tmx_header(srclang: str) -> dict[str, str]:
 
 def _side_variants(doc: Document, texts: list[str], script: str) -> list[TmxVariant]:
     """The variants of one side of every unit; Serbian gets its script subtag (and conversion)."""
-    if primary_language(doc.lang) != "sr":
+    if not is_serbian(doc.lang):
         return [TmxVariant(doc.tag, text) for text in texts]
     from .script import detect_script, to_cyrillic, to_latin  # written alongside; loaded when used
 

@@ -7,9 +7,8 @@
     .venv/bin/python bench/bench_accuracy.py --tune              # re-run the search for align.aligner.Settings
 
 Sets (../shared/benchmarks, see its README): Text+Berg test (de-fr, 7 docs), Text+Berg dev (de-fr), MAC dev
-(zh-en), ParIce (en-is), three English-Serbian documents written blind (bench/data/ensr) and corpora/interview
-(en against sr-Latn and sr-Cyrl). Every document is aligned with
-the default model and max_align 4, exactly as `align pair --presplit` does; strict/lax P/R/F1 as defined in the
+(zh-en), ParIce (en-is), five English-Serbian documents written blind (bench/data/ensr) and corpora/interview
+(en against sr-Latn and sr-Cyrl). Every document is aligned with the default model and max_align 4, exactly as `align pair --presplit` does; strict/lax P/R/F1 as defined in the
 benchmarks README (align.evaluate). The first run encodes every sentence (a few minutes on 2 cores); the
 embedding cache makes later runs fast.
 """
@@ -19,6 +18,7 @@ import argparse
 import re
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -46,57 +46,57 @@ PEERS = [
 Document = tuple[str, list[str], list[str], list[BeadPair]]
 
 
+@dataclass
+class BenchSet:
+    src_lang: str
+    tgt_lang: str
+    documents: list[Document]
+
+
 def lines(path: Path, numbered: bool = False) -> list[str]:
     """One sentence per line; ParIce prefixes each line with its number and a tab."""
     out = path.read_text(encoding="utf-8").splitlines()
     return [re.sub(r"^\d+\t", "", line) for line in out] if numbered else out
 
 
-def benchmark_sets() -> dict[str, list[Document]]:
+def benchmark_sets() -> dict[str, BenchSet]:
     def folder(name: str, src: str, tgt: str, numbered: bool = False) -> list[Document]:
         root = BENCHMARKS / name
         return [(doc.name, lines(root / src / doc.name, numbered), lines(root / tgt / doc.name, numbered),
                  read_beads(doc)) for doc in sorted((root / "gold").iterdir())]
 
     sets = {
-        "Text+Berg test (de-fr)": folder("textberg", "de", "fr"),
-        "Text+Berg dev (de-fr)": [("dev", lines(BENCHMARKS / "textberg_dev/dev.de"),
-                                   lines(BENCHMARKS / "textberg_dev/dev.fr"),
-                                   read_beads(BENCHMARKS / "textberg_dev/dev.defr"))],
-        "MAC dev (zh-en)": folder("mac_dev", "zh", "en"),
-        "ParIce (en-is)": folder("parice", "eng", "isl", numbered=True),
+        "Text+Berg test (de-fr)": BenchSet("de", "fr", folder("textberg", "de", "fr")),
+        "Text+Berg dev (de-fr)": BenchSet("de", "fr", [("dev", lines(BENCHMARKS / "textberg_dev/dev.de"),
+                                                         lines(BENCHMARKS / "textberg_dev/dev.fr"),
+                                                         read_beads(BENCHMARKS / "textberg_dev/dev.defr"))]),
+        "MAC dev (zh-en)": BenchSet("zh", "en", folder("mac_dev", "zh", "en")),
+        "ParIce (en-is)": BenchSet("en", "is", folder("parice", "eng", "isl", numbered=True)),
+        "EN-SR blind (en-sr)": BenchSet("en", "sr", [
+            (name, lines(ENSR_DIR / f"{name}.en.sent"), lines(ENSR_DIR / f"{name}.{script}.sent"),
+             read_beads(ENSR_DIR / f"{name}.beads")) for name, script in ensr_documents()]),
     }
-    sets["EN-SR blind (en-sr)"] = [(name, lines(ENSR_DIR / f"{name}.en.sent"),
-                                    lines(ENSR_DIR / f"{name}.{script}.sent"), read_beads(ENSR_DIR / f"{name}.beads"))
-                                   for name, script in ensr_documents()]
     if (INTERVIEW / "gold.beads").exists():
         gold = read_beads(INTERVIEW / "gold.beads")
         for script in ("sr-Latn", "sr-Cyrl"):
             if (INTERVIEW / f"{script}.sent").exists():
-                sets[f"interview en-{script}"] = [(script, lines(INTERVIEW / "en.sent"),
-                                                   lines(INTERVIEW / f"{script}.sent"), gold)]
+                sets[f"interview en-{script}"] = BenchSet("en", "sr", [
+                    (script, lines(INTERVIEW / "en.sent"), lines(INTERVIEW / f"{script}.sent"), gold)])
     return sets
 
 
-def languages(set_name: str) -> tuple[str, str]:
-    """(source, target) language of a set, from the pair in its name: "... (en-sr)" or "interview en-sr-Latn"."""
-    pair = re.search(r"\(?([a-z]{2})-([a-z]{2})\b", set_name)
-    return pair.group(1), pair.group(2)
+def align_set(bench_set: BenchSet, embedder: Embedder) -> list[tuple[list, list[BeadPair]]]:
+    return [(aligner.align(src, tgt, embedder, src_lang=bench_set.src_lang, tgt_lang=bench_set.tgt_lang), gold)
+            for _, src, tgt, gold in bench_set.documents]
 
 
-def align_set(documents: list[Document], embedder: Embedder, set_name: str) -> list[tuple[list, list[BeadPair]]]:
-    src_lang, tgt_lang = languages(set_name)
-    return [(aligner.align(src, tgt, embedder, src_lang=src_lang, tgt_lang=tgt_lang), gold)
-            for _, src, tgt, gold in documents]
-
-
-def print_script_margins(sets: dict[str, list[Document]], embedder: Embedder) -> None:
+def print_script_margins(sets: dict[str, BenchSet], embedder: Embedder) -> None:
     """How well the model tells Serbian translations apart in each script: for every gold 1-1 pair of the
     English-Serbian documents, the cosine of the pair minus the best cosine of the English sentence with another
     Serbian sentence of the document (the margin), and whether the pair wins (P@1)."""
     from align.script import to_cyrillic, to_latin
 
-    documents = sets["EN-SR blind (en-sr)"] + sets["interview en-sr-Latn"]
+    documents = sets["EN-SR blind (en-sr)"].documents + sets["interview en-sr-Latn"].documents
     print("\nSerbian embedded in each script (gold 1-1 pairs of the blind documents and the interview):")
     for script, convert in (("Latin", to_latin), ("Cyrillic", to_cyrillic)):
         margins = []
@@ -215,17 +215,17 @@ def main() -> int:
     embedder = Embedder()
     sets = benchmark_sets()
     if args.fit_confidence:
-        fit_confidence(sets["Text+Berg dev (de-fr)"], embedder)
+        fit_confidence(sets["Text+Berg dev (de-fr)"].documents, embedder)
         return 0
     if args.tune:
-        tune([sets["Text+Berg dev (de-fr)"], sets["MAC dev (zh-en)"]], embedder)
+        tune([sets["Text+Berg dev (de-fr)"].documents, sets["MAC dev (zh-en)"].documents], embedder)
         return 0
     results, seconds, aligned_sets = {}, {}, {}
-    for name, documents in sets.items():
+    for name, bench_set in sets.items():
         if args.only and args.only.lower() not in name.lower():
             continue
         started = time.perf_counter()
-        aligned = align_set(documents, embedder, name)
+        aligned = align_set(bench_set, embedder)
         seconds[name] = time.perf_counter() - started
         evaluation = Evaluation()
         for beads, gold in aligned:

@@ -63,6 +63,17 @@ def test_read_pairs_with_languages_given(tmp_path):
     assert pairs[0][1:] == (UNITS_EN_SR[0][1], UNITS_EN_SR[0][0])
 
 
+def test_read_pairs_never_takes_the_other_script(tmp_path):
+    """Asked for sr-Cyrl, a unit holding only sr-Latn has no target; "sr" takes either."""
+    document = tmx.TmxDocument("1.4", tmx.tmx_header("en"), [
+        tmx.TmxUnit("a", [tmx.TmxVariant("en", "Good morning."), tmx.TmxVariant("sr-Latn", "Dobro jutro.")]),
+        tmx.TmxUnit("b", [tmx.TmxVariant("en-US", "Thanks."), tmx.TmxVariant("sr-Cyrl-RS", "Хвала.")])])
+    path = tmp_path / "a.tmx"
+    tmx.write_document(document, path)
+    assert check.read_pairs(path, "en", "sr-Cyrl")[0] == [("a", "Good morning.", ""), ("b", "Thanks.", "Хвала.")]
+    assert [p[2] for p in check.read_pairs(path, "en", "sr")[0]] == ["Dobro jutro.", "Хвала."]
+
+
 def test_read_pairs_errors_name_the_file(tmp_path):
     path = write_tmx(tmp_path / "one.tmx", [(s, s) for s, _ in UNITS_EN_SR[:3]], tgt_lang="en")
     with pytest.raises(AlignError, match=r"one\.tmx: no language other than en found; give --tgt-lang"):

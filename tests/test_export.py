@@ -1,6 +1,7 @@
 """Exports of a TMX for linguists (moses, tsv, jsonl, parquet, xlsx) and the export / merge commands."""
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -18,7 +19,7 @@ COLUMNS = ["id", "src", "tgt", "src_lang", "tgt_lang", "score", "bead", "documen
 
 # Segments that break naive line- and tab-based formats, and an Excel formula.
 AWKWARD_SRC = ["Line one\nline two", "Col\tumn", '=SUM(A1:A9) and "quotes"', "Plain."]
-AWKWARD_TGT = ["Red jedan\r\nred dva", "Kol\tona", "=SUM(A1:A9) i „navodnici\"", "Obično."]
+AWKWARD_TGT = ["Red jedan\r\nred dva", "Kol\tona", '"Jeste", reče: =SUM(A1:A9)', "Obično."]
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def test_moses_writes_two_line_aligned_files(awkward_tmx, tmp_path):
     src = result.paths[0].read_text(encoding="utf-8").split("\n")
     tgt = result.paths[1].read_text(encoding="utf-8").split("\n")
     assert src == ["Line one line two", "Col umn", '=SUM(A1:A9) and "quotes"', "Plain.", ""]
-    assert tgt == ["Red jedan  red dva", "Kol ona", "=SUM(A1:A9) i „navodnici\"", "Obično.", ""]
+    assert tgt == ["Red jedan  red dva", "Kol ona", '"Jeste", reče: =SUM(A1:A9)', "Obično.", ""]
 
 
 def test_moses_with_two_target_scripts_writes_a_pair_of_files_per_target(tmp_path):
@@ -51,13 +52,19 @@ def test_moses_with_two_target_scripts_writes_a_pair_of_files_per_target(tmp_pat
     assert lines[3][0] == "Добро јутро." and lines[1][0] == "Dobro jutro." and lines[0] == lines[2]
 
 
-def test_tsv_is_one_unquoted_line_per_pair(awkward_tmx, tmp_path):
+def test_tsv_is_one_line_per_pair_that_csv_readers_read_back(awkward_tmx, tmp_path):
     result = export.export_tmx(awkward_tmx, "tsv", tmp_path / "out.tsv")
     lines = result.paths[0].read_text(encoding="utf-8").splitlines()
     assert lines[0].split("\t") == COLUMNS and len(lines) == 5
     assert all(len(line.split("\t")) == len(COLUMNS) for line in lines)
-    assert lines[3].split("\t")[1:3] == ['=SUM(A1:A9) and "quotes"', "=SUM(A1:A9) i „navodnici\""]
     assert lines[1].split("\t")[2] == "Red jedan  red dva"
+    # a field holding a double quote is quoted (its quotes doubled), so a reader does not eat the quotes
+    assert lines[3].split("\t")[1:3] == ['"=SUM(A1:A9) and ""quotes"""', '"""Jeste"", reče: =SUM(A1:A9)"']
+    flat = [(export.one_line(s), export.one_line(t)) for s, t in zip(AWKWARD_SRC, AWKWARD_TGT)]
+    with result.paths[0].open(encoding="utf-8", newline="") as handle:
+        assert [(row["src"], row["tgt"]) for row in csv.DictReader(handle, delimiter="\t")] == flat
+    table = pl.read_csv(result.paths[0], separator="\t")
+    assert list(zip(table["src"], table["tgt"])) == flat and table["score"].dtype == pl.Float64
 
 
 def test_jsonl_keeps_text_exactly(awkward_tmx, tmp_path):

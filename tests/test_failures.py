@@ -30,6 +30,7 @@ BAD_INPUTS = {
     "whitespace.txt": (1, "contains only whitespace"),
     "binary.txt": (1, "binary file (contains NUL bytes)"),
     "undecodable.txt": (1, "undecodable"),
+    "mixed-encodings.txt": (1, "mixed encodings, re-save the file as UTF-8"),
 }
 
 
@@ -109,6 +110,17 @@ def test_output_in_an_immutable_directory_is_reported(tmp_path):
     assert snapshot(locked) == {"out.txt": b"previous\n"}
 
 
+@pytest.mark.parametrize("bad_output", [["--beads", "/proc/align-test/beads.jsonl"],
+                                        ["--report-dir", "/proc/align-test/report"]])
+def test_pair_writes_no_output_when_one_cannot_be_written(tmp_path, bad_output):
+    """Checked before aligning: the TMX that could be written is not, and nothing is created on the way."""
+    result = run("pair", GOOD_EN, GOOD_SR, "-o", tmp_path / "new" / "doc.tmx", *bad_output)
+    assert result.exit_code == 1
+    assert_one_error_line(result, Path(bad_output[1]) / ("report.html" if "report" in bad_output[0] else ""),
+                          "cannot write")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_missing_output_directories_are_created(tmp_path):
     target = tmp_path / "new" / "deeper" / "out.txt"
     result = run("split", GOOD_SR, "--lang", "sr", "-o", target)
@@ -142,6 +154,8 @@ def test_corpus_failures(tmp_path):
     (["corpus", INPUTS / "corpus"], "Missing option '-o'"),
     (["corpus", INPUTS / "corpus", "-o", "x", "--workers", "0"], "Invalid value for '--workers'"),
     (["pair", GOOD_EN, GOOD_SR, "-o", "x.tmx", "--script", "greek"], "Invalid value for '--script'"),
+    (["pair", GOOD_EN, GOOD_SR, "--tgt-lang", "hr", "-o", "x.tmx", "--script", "cyrl"],
+     "--script cyrl converts Serbian text, but neither en nor hr is Serbian"),
     (["split", GOOD_EN], "Missing option '--lang'"),
     (["export", "x.tmx", "--format", "docx", "-o", "x"], "Invalid value for '--format'"),
     (["frobnicate"], "No such command"),

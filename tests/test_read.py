@@ -105,6 +105,7 @@ def test_billion_laughs_is_read_fast_without_expansion():
     ("binary.txt", AlignError, "binary file (contains NUL bytes)"),
     ("undecodable.txt", AlignError, "undecodable"),
     ("control-characters.txt", AlignError, "control character U+0007 on line 1"),
+    ("mixed-encodings.txt", AlignError, "UTF-8 text with a byte that is not UTF-8 (0x96 on line 3, byte 56)"),
     ("empty-article.html", AlignError, "no article text found"),
     ("missing.txt", AlignUsageError, "cannot read: No such file or directory"),
 ])

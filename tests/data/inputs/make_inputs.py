@@ -182,6 +182,9 @@ def files() -> dict[str, bytes]:
     # High bytes without NULs that no encoding makes text of (seeded, so the file is stable).
     rng = random.Random(7)
     out["bad/undecodable.txt"] = bytes(rng.randrange(1, 256) for _ in range(600))
+    # UTF-8 with one windows-1250 en dash pasted in: no single decoding reads it right
+    out["bad/mixed-encodings.txt"] = ("Petrović će doći sutra.\nOdluka je konačna.\n".encode("utf-8")
+                                      + b"Glasanje \x96 sutra.\n")
     out["bad/control-characters.txt"] = "Tekst sa zvonom \x07 u sredini.\n".encode("utf-8")
     out["bad/empty-article.html"] = (b"<!DOCTYPE html><html><body><nav><p>Menu</p></nav>"
                                      b"<script>x()</script></body></html>")

@@ -493,12 +493,54 @@ def split_paragraph(paragraph: str, lang: str) -> list[str]:
     return _split_by_pysbd(text, family)
 
 
+# A line that opens a list item: a bullet or dash, or "1." / "2)" / "a)" before a capitalised word.
+_BULLET_LINE = re.compile(r"[-–—•·*▪◦‣]\s")
+_NUMBERED_LINE = re.compile(r"(?:\d{1,2}[.)]|[^\W\d_][)])\s+[„“\"'(«]?[^\W\d_]")
+HEADING_SHARE = 0.6  # a line without final punctuation shorter than this share of the paragraph's longest
+
+
+def _starts_block(previous: str, line: str, longest: int) -> bool:
+    """Whether a line break inside a paragraph ends a segment whatever the sentence rules say: before a list
+    item, or after a heading (a line without final punctuation, short beside the paragraph's longest line)."""
+    previous_end = previous.rstrip(_CLOSERS)[-1:]
+    if _BULLET_LINE.match(line):
+        return True
+    numbered = _NUMBERED_LINE.match(line)
+    if numbered and line[numbered.end() - 1].isupper() and previous_end in _TERMINALS + ":;":
+        return True
+    starts_like_a_sentence = line[0].isupper() or line[0].isdigit() or line[0] in _OPENERS
+    return (previous_end not in _TERMINALS + ":;," and starts_like_a_sentence
+            and len(previous) < HEADING_SHARE * longest)
+
+
+def line_blocks(paragraph: str) -> list[str]:
+    """A paragraph's lines joined into blocks that the sentence rules then split.
+
+    A line break is a space (text hard-wrapped at a fixed width) except before a list item and after a
+    heading: text exported from Word or a PDF often has one paragraph per line and no blank lines, where
+    "Uvod" or "- prva stavka" would otherwise run into the next sentence.
+    """
+    lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
+    if len(lines) <= 1:
+        return lines
+    longest = max(map(len, lines))
+    blocks = [lines[0]]
+    for previous, line in zip(lines, lines[1:]):
+        if _starts_block(previous, line, longest):
+            blocks.append(line)
+        else:
+            blocks[-1] += "\n" + line
+    return blocks
+
+
 def split_document(text: str, lang: str) -> list[Sentence]:
-    """All sentences of a document, numbered 0..n-1; a paragraph boundary always ends a sentence."""
+    """All sentences of a document, numbered 0..n-1; a paragraph boundary always ends a sentence, and so does a
+    line break before a list item or after a heading (line_blocks)."""
     sentences: list[Sentence] = []
     for number, paragraph in enumerate(split_paragraphs(text)):
-        for sentence in split_paragraph(paragraph, lang):
-            sentences.append(Sentence(sentence, len(sentences), number))
+        for block in line_blocks(paragraph):
+            for sentence in split_paragraph(block, lang):
+                sentences.append(Sentence(sentence, len(sentences), number))
     return sentences
 
 

@@ -147,3 +147,42 @@ def test_splitting_keeps_every_character_in_order(text, lang):
 @given(text=_text)
 def test_pysbd_path_keeps_every_character_in_order(text):
     assert _non_space("".join(s.text for s in split_document(text, "de"))) == _non_space(text)
+
+
+ONE_PARAGRAPH_PER_LINE = """Uvod
+Zakon je usvojen 2020. godine. Primenjuje se od 15.
+marta 2021. godine, a izmene su usvojene kasnije.
+Ključni nalazi:
+1. Nivo nitrata je pao za 12% u odnosu na 2023.
+2. Kvalitet vode je bolji
+- prva stavka
+- druga stavka
+– Da, rekao je.
+Ovo je dugačka rečenica koja je prelomljena na fiksnoj širini kao u starim
+tekstovima i mejlovima, pa se nastavlja u sledećem redu bez ikakvog problema."""
+
+
+@pytest.mark.parametrize("script", ["Latn", "Cyrl"])
+def test_headings_and_list_items_on_their_own_lines_are_segments(script):
+    """Text exported from Word or a PDF: no blank lines, a heading or list item per line; a line broken at a
+    fixed width (or inside a date) still joins the next one."""
+    text = ONE_PARAGRAPH_PER_LINE if script == "Latn" else to_cyrillic(ONE_PARAGRAPH_PER_LINE)
+    expected = [
+        "Uvod", "Zakon je usvojen 2020. godine.",
+        "Primenjuje se od 15. marta 2021. godine, a izmene su usvojene kasnije.",
+        "Ključni nalazi:", "1. Nivo nitrata je pao za 12% u odnosu na 2023.", "2. Kvalitet vode je bolji",
+        "- prva stavka", "- druga stavka", "– Da, rekao je.",
+        "Ovo je dugačka rečenica koja je prelomljena na fiksnoj širini kao u starim tekstovima i mejlovima, "
+        "pa se nastavlja u sledećem redu bez ikakvog problema."]
+    if script == "Cyrl":
+        expected = [to_cyrillic(s) for s in expected]
+    assert [s.text for s in split_document(text, "sr")] == expected
+
+
+def test_a_hard_wrapped_english_paragraph_is_not_cut_at_its_lines():
+    text = ("The minister said that the new rules would apply from\n"
+            "March, and that the Government had consulted every\n"
+            "Ministry. Nobody objected.\n")
+    assert [s.text for s in split_document(text, "en")] == [
+        "The minister said that the new rules would apply from March, and that the Government had consulted "
+        "every Ministry.", "Nobody objected."]

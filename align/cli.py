@@ -78,6 +78,8 @@ def pair(src, tgt, src_lang, tgt_lang, presplit, tmx_path, beads_path, report_di
                                      max_align=max_align, show_progress=show_progress(quiet))
     for path in pipeline.write_outputs(alignment, tmx_path, beads_path, report_dir, script=script):
         click.echo(f"wrote {path}", err=True)
+    for warning in alignment.warnings:
+        click.echo(f"align: warning: {src}, {tgt}: {warning}", err=True)
 
 
 @main.command()
@@ -119,6 +121,9 @@ def corpus(directory, outdir, script, workers, model, quiet):
     result = corpus_module.align_corpus(directory, outdir, script=script, workers=workers, model=model,
                                         show_progress=show_progress(quiet))
     click.echo(result.table(), err=True)
+    for row in result.rows:
+        if row.status in ("suspect", "skipped"):
+            click.echo(f"align: warning: {row.label}: {row.warning or row.error}", err=True)
     if result.failed:
         for row in result.failed:
             click.echo(f"align: error: {row.label}: {row.error}", err=True)

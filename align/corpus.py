@@ -77,6 +77,19 @@ def discover_corpus(directory: str | os.PathLike) -> list[CorpusJob]:
     return jobs
 
 
+def incomplete_folders(directory: str | os.PathLike) -> list[tuple[str, str]]:
+    """(subfolder, what is missing) for every subfolder with text files that gives no job: reported, not
+    silently left out (a file named EN.txt or sr-latn.txt is the usual cause)."""
+    found = []
+    for sub in sorted(p for p in Path(directory).iterdir() if p.is_dir()):
+        names = {p.name for p in sub.glob("*.txt")}
+        if not names or ("en.txt" in names and names & set(SERBIAN_FILES)):
+            continue
+        missing = "en.txt" if "en.txt" not in names else "a Serbian file (sr.txt, sr-Latn.txt or sr-Cyrl.txt)"
+        found.append((sub.name, f"skipped: no {missing}; found {', '.join(sorted(names))}"))
+    return found
+
+
 @dataclass
 class DocumentRow:
     """The outcome of one job: a row of the summary table."""
@@ -84,8 +97,9 @@ class DocumentRow:
     label: str  # <doc>.<sr>, e.g. interview.sr-Latn
     document: str
     serbian_file: str
-    status: str = "ok"  # or "failed"
+    status: str = "ok"  # "suspect" (aligned; `warning` says why), "failed" or "skipped" (`error` says why)
     error: str = ""
+    warning: str = ""  # what makes the whole document suspect (score.document_problems)
     src_sentences: int = 0
     tgt_sentences: int = 0
     units: int = 0
@@ -104,7 +118,10 @@ class CorpusResult:
 
     @property
     def failed(self) -> list[DocumentRow]:
-        return [row for row in self.rows if row.status != "ok"]
+        return [row for row in self.rows if row.status == "failed"]
+
+    def count(self, status: str) -> int:
+        return sum(row.status == status for row in self.rows)
 
     def table(self) -> str:
         """The summary as a plain-text table, one line per job and a total."""
@@ -115,7 +132,8 @@ class CorpusResult:
                                f"{sum(r.tgt_sentences for r in self.rows)}",
                       str(sum(r.units for r in self.rows)), str(sum(r.flagged for r in self.rows)),
                       f"{sum(r.seconds for r in self.rows):.1f}s",
-                      f"{len(self.rows) - len(self.failed)} ok, {len(self.failed)} failed"))
+                      ", ".join(f"{self.count(s)} {s}" for s in ("ok", "suspect", "failed", "skipped")
+                                if s in ("ok", "failed") or self.count(s))))
         widths = [max(len(line[i]) for line in [header, *lines]) for i in range(len(header))]
 
         def fmt(cells):  # text columns left, numbers right
@@ -161,6 +179,7 @@ def align_corpus(directory: str | os.PathLike, outdir: str | os.PathLike, script
                         outcomes[job.label] = mark_failed(row, f"worker process failed: {exc}", None), None
                     bar.update()
     rows = [outcomes[job.label][0] for job in jobs]
+    rows += [DocumentRow(name, name, "", status="skipped", error=why) for name, why in incomplete_folders(directory)]
     alignments = [alignment for job in jobs if (alignment := outcomes[job.label][1]) is not None]
     merged = write_merged_tmx(alignments, outdir, script)
     summaries = write_summary(rows, outdir, directory, script, merged)
@@ -188,6 +207,8 @@ def run_job(job: CorpusJob, outdir: Path, script: str, embedder) -> tuple[Docume
     row.units = len(alignment.units)
     row.flagged = sum(1 for bead in alignment.units if bead.flags)
     row.tag = alignment.tgt.tag
+    if alignment.warnings:
+        row.status, row.warning = "suspect", "; ".join(alignment.warnings)
     row.outputs = [str(path) for path in written]
     row.seconds = time.perf_counter() - started
     alignment.src_embeddings = alignment.tgt_embeddings = None  # the report is written; the merged TMX needs text
@@ -239,7 +260,7 @@ def write_merged_tmx(alignments: list[Alignment], outdir: Path, script: str) -> 
 
 
 SUMMARY_COLUMNS = ("label", "document", "serbian_file", "tag", "status", "src_sentences", "tgt_sentences",
-                   "units", "flagged", "seconds", "error")
+                   "units", "flagged", "seconds", "error", "warning")
 
 
 def write_summary(rows: list[DocumentRow], outdir: Path, directory: str | os.PathLike, script: str,
@@ -249,8 +270,8 @@ def write_summary(rows: list[DocumentRow], outdir: Path, directory: str | os.Pat
     summary = {
         "corpus": str(directory), "output": str(outdir), "script": script,
         "documents": documents,
-        "totals": {"jobs": len(rows), "ok": sum(r.status == "ok" for r in rows),
-                   "failed": sum(r.status != "ok" for r in rows),
+        "totals": {"jobs": sum(r.status != "skipped" for r in rows), **{status: sum(r.status == status for r in rows)
+                                         for status in ("ok", "suspect", "failed", "skipped")},
                    **{key: sum(getattr(r, key) for r in rows)
                       for key in ("src_sentences", "tgt_sentences", "units", "flagged")},
                    "seconds": round(sum(r.seconds for r in rows), 3)},

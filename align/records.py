@@ -91,6 +91,7 @@ class Alignment:
     # the sentence embeddings the beads were found with (one row per sentence); the report draws them
     src_embeddings: np.ndarray | None = field(default=None, repr=False, compare=False)
     tgt_embeddings: np.ndarray | None = field(default=None, repr=False, compare=False)
+    warnings: list[str] = field(default_factory=list)  # what makes the whole alignment suspect (score stage)
 
     @property
     def units(self) -> list[Bead]:

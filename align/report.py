@@ -159,6 +159,7 @@ def summarise(rows: list[ReportRow], sentences: dict[str, int], extra: dict) -> 
         "beads": dict(Counter(r.bead for r in rows).most_common()),
         "unaligned": unaligned,
         "flagged": {"not_ok": sum(not r.ok for r in units), "with_any_flag": sum(bool(r.flags) for r in units),
+                    "rows_to_review": sum(not r.ok for r in rows),  # not-ok units and unaligned sentences
                     "by_flag": dict(flag_counts.most_common())},
         "scores": score_distribution([r.score for r in units if r.score is not None]),
         "ok_rule": {"min_confidence": score.MIN_CONFIDENCE, "severe_flags": sorted(score.SEVERE),
@@ -264,6 +265,7 @@ header p{margin:0;color:#c9d3e6}
 main{padding:16px 24px}
 .tiles{display:flex;flex-wrap:wrap;gap:10px;margin-bottom:16px}
 .tile{background:#fff;border:1px solid #dde1e8;border-radius:6px;padding:8px 14px;min-width:110px}
+.warning{background:#fdecea;border:1px solid #d62d20;border-radius:6px;padding:8px 14px;margin:0 0 12px}
 .tile b{display:block;font-size:20px}
 .tile span{color:#5b6578;font-size:12px}
 .overview{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start;margin-bottom:16px}
@@ -354,13 +356,15 @@ def render_html(rows: list[ReportRow], summary: dict, title: str, subtitle: str,
         f'{" <b>(not ok)</b>" if name in score.SEVERE else ""}</td></tr>'
         for name, meaning in score.FLAG_MEANINGS.items() if name in flag_counts or name in score.SEVERE)
     scores = summary["scores"]
-    tiles = [(summary["units"], "units"), (summary["flagged"]["not_ok"], "to review (not ok)"),
+    tiles = [(summary["units"], "units"), (summary["flagged"]["rows_to_review"], "rows to review (not ok)"),
              (summary["unaligned"]["src"] + summary["unaligned"]["tgt"], "unaligned sentences"),
              (f'{scores.get("median", 0):.2f}', "median confidence")]
     if "coverage" in summary:
         tiles.append((f'{summary["coverage"]["src"]:.0%} / {summary["coverage"]["tgt"]:.0%}', "coverage src / tgt"))
     tiles_html = "".join(f'<div class="tile"><b>{html.escape(str(v))}</b><span>{html.escape(k)}</span></div>'
                          for v, k in tiles)
+    warnings_html = "".join(f'<p class="warning"><b>Warning:</b> {html.escape(w)}</p>'
+                            for w in summary.get("warnings", []))
     options = "".join(f'<option value="{name}">{name} ({n})</option>' for name, n in flag_counts.most_common())
     figure = (f'<div class="panel"><h2>Alignment picture</h2>{picture_svg(picture, rows)}'
               '<p class="axis">Darker: more similar. Line: the alignment. Red dots: units to review (click one '
@@ -371,7 +375,7 @@ def render_html(rows: list[ReportRow], summary: dict, title: str, subtitle: str,
 <title>{html.escape(title)}</title><style>{_CSS}</style></head>
 <body><header><h1>{html.escape(title)}</h1><p>{html.escape(subtitle)}</p></header>
 <main>
-<div class="tiles">{tiles_html}</div>
+{warnings_html}<div class="tiles">{tiles_html}</div>
 <div class="overview">{figure}
 <div class="panel"><h2>Flags</h2><table class="legend"><tr><th>flag</th><th>rows</th><th>meaning</th></tr>
 {legend}</table>
@@ -441,7 +445,7 @@ def write_report(alignment: Alignment, report_dir: str | os.PathLike) -> list[Pa
     covered_src = sum(len(b.src) for b in alignment.units)
     covered_tgt = sum(len(b.tgt) for b in alignment.units)
     summary = summarise(rows, {"src": n_src, "tgt": n_tgt}, {
-        "kind": "alignment", "name": alignment.name,
+        "kind": "alignment", "name": alignment.name, "warnings": alignment.warnings,
         "languages": {"src": alignment.src.tag, "tgt": alignment.tgt.tag},
         "coverage": {"src": round(covered_src / max(n_src, 1), 4), "tgt": round(covered_tgt / max(n_tgt, 1), 4)},
         "model": alignment.model, "timings": {k: round(v, 3) for k, v in alignment.timings.items()}})

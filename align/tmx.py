@@ -205,7 +205,8 @@ def write_tmx(alignments: list[Alignment], path: str | os.PathLike, script: str 
     if not source_tags and alignments:
         source_tags = {alignments[0].src.tag}
     srclang = source_tags.pop() if len(source_tags) == 1 else ALL_LANGUAGES
-    document = TmxDocument(version="1.4", header=tmx_header(srclang), units=units)
+    warnings = [f"{alignment.name}: {warning}" for alignment in alignments for warning in alignment.warnings]
+    document = TmxDocument(version="1.4", header=tmx_header(srclang), units=units, header_notes=warnings)
     write_document(document, path)
     return Path(path)
 

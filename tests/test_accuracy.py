@@ -7,13 +7,16 @@ Documents: corpora/interview in both scripts (the target, each), and the documen
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
+from align import score
 from align.embed import Embedder
 from align.evaluate import Evaluation, read_beads
-from align.pipeline import align_files
+from align.pipeline import align_files, write_outputs
 from ensr_gold import ENSR_DIR, ensr_documents
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +36,7 @@ def embedder():
 def aligned_and_gold(en: Path, sr: Path, beads: Path, embedder: Embedder) -> tuple[list, list]:
     """The pipeline's beads and the gold beads of one document pair."""
     alignment = align_files(en, sr, "en", "sr", embedder=embedder)
+    assert alignment.warnings == [], f"{sr.name}: a translation taken for a mismatch"
     for document, path in ((alignment.src, en), (alignment.tgt, sr)):
         gold_split = path.with_suffix(".sent").read_text(encoding="utf-8").splitlines()
         assert document.texts == gold_split, f"{path.name}: the split differs from the gold split"
@@ -67,3 +71,24 @@ def test_the_script_of_the_serbian_side_makes_no_difference(embedder):
     cyrillic = align_files(INTERVIEW / "en.txt", INTERVIEW / "sr-Cyrl.txt", "en", "sr", embedder=embedder)
     assert cyrillic.tgt.tag == "sr-Cyrl" and latin.tgt.tag == "sr-Latn"
     assert [(b.src, b.tgt, b.score) for b in cyrillic.beads] == [(b.src, b.tgt, b.score) for b in latin.beads]
+
+
+@pytest.mark.parametrize("en, sr", [("news", "rules"), ("qa", "speech"), ("speech", "guide")])
+def test_documents_that_are_not_translations_are_flagged_whole(en, sr, embedder):
+    """Two real documents that are not translations of each other (a common mix-up of files): the aligner still
+    finds a path, so every unit carries the severe mismatched-documents flag and the alignment a warning."""
+    alignment = align_files(BLIND[en][0], BLIND[sr][1], "en", "sr", embedder=embedder)
+    assert len(alignment.warnings) == 1 and "do not read as translations" in alignment.warnings[0]
+    assert all(score.MISMATCHED in {flag.name for flag in bead.flags} for bead in alignment.units)
+
+
+def test_swapped_languages_are_flagged_in_every_output(embedder, tmp_path):
+    alignment = align_files(INTERVIEW / "sr-Latn.txt", INTERVIEW / "en.txt", "en", "sr", embedder=embedder)
+    warning = "the source (en) reads as Serbian and the target (sr) does not: are the files or languages swapped?"
+    assert alignment.warnings == [warning]
+    write_outputs(alignment, tmx_path=tmp_path / "out.tmx", report_dir=tmp_path / "report")
+    header = etree.parse(str(tmp_path / "out.tmx")).find("header")
+    assert [note.text for note in header.findall("note")] == [f"{alignment.name}: {warning}"]
+    summary = json.loads((tmp_path / "report" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["warnings"] == [warning] and summary["flagged"]["not_ok"] == summary["units"]
+    assert f"<b>Warning:</b> {warning}" in (tmp_path / "report" / "report.html").read_text(encoding="utf-8")

@@ -37,28 +37,36 @@ def rows() -> list[DocumentRow]:
     return [DocumentRow("harbour.sr-Latn", "harbour", "sr-Latn.txt", src_sentences=6, tgt_sentences=6, units=6,
                         flagged=1, seconds=1.25, tag="sr-Latn"),
             DocumentRow("library.sr", "library", "sr.txt", status="failed",
-                        error="corpus/library/sr.txt: empty file", seconds=0.01)]
+                        error="corpus/library/sr.txt: empty file", seconds=0.01),
+            DocumentRow("mixup.sr", "mixup", "sr.txt", status="suspect", src_sentences=8, tgt_sentences=9, units=8,
+                        flagged=8, seconds=0.5, tag="sr-Latn", warning="not translations"),
+            DocumentRow("notes", "notes", "", status="skipped", error="skipped: no en.txt; found EN.txt, sr.txt")]
 
 
 def test_summary_table_and_files(tmp_path):
     result = CorpusResult(rows(), merged=[], summaries=write_summary(rows(), tmp_path, "corpus", "keep", []))
     assert result.table().splitlines() == [
         "document         sentences en/sr  units  flagged  time  status",
-        "---------------  ---------------  -----  -------  ----  --------------",
+        "---------------  ---------------  -----  -------  ----  ------------------------------------",
         "harbour.sr-Latn              6/6      6        1  1.2s  ok",
         "library.sr                   0/0      0        0  0.0s  failed",
-        "---------------  ---------------  -----  -------  ----  --------------",
-        "total                        6/6      6        1  1.3s  1 ok, 1 failed",
+        "mixup.sr                     8/9      8        8  0.5s  suspect",
+        "notes                        0/0      0        0  0.0s  skipped",
+        "---------------  ---------------  -----  -------  ----  ------------------------------------",
+        "total                      14/15     14        9  1.8s  1 ok, 1 suspect, 1 failed, 1 skipped",
     ]
     assert [row.label for row in result.failed] == ["library.sr"]
     summary = json.loads((tmp_path / "summary.json").read_text(encoding="utf-8"))
-    assert summary["totals"] == {"jobs": 2, "ok": 1, "failed": 1, "src_sentences": 6, "tgt_sentences": 6,
-                                 "units": 6, "flagged": 1, "seconds": 1.26}
+    assert summary["totals"] == {"jobs": 3, "ok": 1, "suspect": 1, "failed": 1, "skipped": 1,
+                                 "src_sentences": 14, "tgt_sentences": 15, "units": 14, "flagged": 9,
+                                 "seconds": 1.76}
     assert summary["documents"][1]["error"] == "corpus/library/sr.txt: empty file"
     assert (tmp_path / "summary.csv").read_text(encoding="utf-8").splitlines() == [
-        "label,document,serbian_file,tag,status,src_sentences,tgt_sentences,units,flagged,seconds,error",
-        "harbour.sr-Latn,harbour,sr-Latn.txt,sr-Latn,ok,6,6,6,1,1.25,",
-        "library.sr,library,sr.txt,,failed,0,0,0,0,0.01,corpus/library/sr.txt: empty file",
+        "label,document,serbian_file,tag,status,src_sentences,tgt_sentences,units,flagged,seconds,error,warning",
+        "harbour.sr-Latn,harbour,sr-Latn.txt,sr-Latn,ok,6,6,6,1,1.25,,",
+        "library.sr,library,sr.txt,,failed,0,0,0,0,0.01,corpus/library/sr.txt: empty file,",
+        "mixup.sr,mixup,sr.txt,sr-Latn,suspect,8,9,8,8,0.5,,not translations",
+        "notes,notes,,,skipped,0,0,0,0,0.0,\"skipped: no en.txt; found EN.txt, sr.txt\",",
     ]
 
 

@@ -63,9 +63,11 @@ def show_progress(quiet: bool) -> bool:
               help="Script of the Serbian side (source or target): as found, converted, or one file per script.")
 @click.option("--max-align", type=click.IntRange(1, 8), default=4, show_default=True,
               help="Largest number of sentences on one side of a bead.")
+@click.option("--name", help="Document name for unit ids, x-document and the report title (default: SRC's file "
+                             "name, or its folder's when the file is named after a language: docs/a/en.txt -> a).")
 @model_option
 @quiet_option
-def pair(src, tgt, src_lang, tgt_lang, presplit, tmx_path, beads_path, report_dir, script, max_align, model,
+def pair(src, tgt, src_lang, tgt_lang, presplit, tmx_path, beads_path, report_dir, script, max_align, name, model,
          quiet):
     """Align SRC with its translation TGT."""
     from . import pipeline
@@ -75,7 +77,7 @@ def pair(src, tgt, src_lang, tgt_lang, presplit, tmx_path, beads_path, report_di
     pipeline.check_script_choice(script, src_lang, tgt_lang)
     pipeline.check_outputs(tmx_path, beads_path, report_dir, script)
     alignment = pipeline.align_files(src, tgt, src_lang, tgt_lang, presplit=presplit, model=model,
-                                     max_align=max_align, show_progress=show_progress(quiet))
+                                     max_align=max_align, name=name, show_progress=show_progress(quiet))
     for path in pipeline.write_outputs(alignment, tmx_path, beads_path, report_dir, script=script):
         click.echo(f"wrote {path}", err=True)
     for warning in alignment.warnings:
@@ -109,7 +111,8 @@ def split(file, lang, output):
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
               help="Output folder for the TMX files and reports.")
-@click.option("--script", type=click.Choice(SCRIPT_CHOICES), default="keep", show_default=True)
+@click.option("--script", type=click.Choice(SCRIPT_CHOICES), default="keep", show_default=True,
+              help="Script of the Serbian side: as found, converted, or one file per script.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
               help="Documents aligned in parallel processes.")
 @model_option
@@ -132,22 +135,31 @@ def corpus(directory, outdir, script, workers, model, quiet):
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--report-dir", required=True, type=click.Path(file_okay=False))
+@click.option("--report-dir", required=True, type=click.Path(file_okay=False),
+              help="Write the quality report here (report.html, units.csv, units.parquet, summary.json).")
 @click.option("--src-lang", default=None, help="Source language (default: the TMX header's srclang).")
 @click.option("--tgt-lang", default=None, help="Target language (default: the other language found).")
+@click.option("--fail-on-review", is_flag=True,
+              help="Exit with status 3 when a unit is not ok (a gate for QA scripts and CI).")
 @model_option
-def check(file, report_dir, src_lang, tgt_lang, model):
-    """Audit an existing TMX made by any tool: score every unit and write the quality report."""
+def check(file, report_dir, src_lang, tgt_lang, fail_on_review, model):
+    """Audit an existing TMX made by any tool: score every unit and write the quality report.
+
+    Exit status: 0 when the audit ran (whatever it found; see --fail-on-review), 1 for a file that cannot be
+    read or written, 2 for usage errors, 3 with --fail-on-review when a unit is not ok."""
     from . import check as check_module
 
     result = check_module.check_tmx(file, report_dir, src_lang=src_lang, tgt_lang=tgt_lang, model=model)
     click.echo(result.summary_line(), err=True)
+    if fail_on_review and result.counts["not_ok"]:
+        sys.exit(3)
 
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", required=True,
-              type=click.Choice(["moses", "tsv", "jsonl", "parquet", "xlsx"]))
+@click.option("--format", "fmt", required=True, type=click.Choice(["moses", "tsv", "jsonl", "parquet", "xlsx"]),
+              help="moses: two line-aligned text files; tsv, jsonl, parquet, xlsx: one row per pair with id, "
+                   "languages, confidence, bead and document.")
 @click.option("-o", "--output", required=True, type=click.Path(),
               help="Output file (for moses: a prefix; OUT.<src> and OUT.<tgt> are written).")
 def export(file, fmt, output):
@@ -163,7 +175,7 @@ def export(file, fmt, output):
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The merged TMX.")
 def merge(files, output):
     """Merge TMX files into one, dropping identical units."""
     from . import tmx

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from pathlib import Path
 
@@ -21,6 +22,18 @@ from .records import Alignment, Document, is_serbian
 from .script import SCRIPT_CHOICES, detect_script
 
 
+# A file named after a language ("en.txt", "sr-Latn.txt"): its folder names the document.
+_LANGUAGE_NAMED = re.compile(r"[a-z]{2,3}(?:[-_][a-z0-9]{2,8})*", re.IGNORECASE)
+
+
+def document_name(path: str | os.PathLike) -> str:
+    """The name a document gets from its file: the file's stem, or its folder's for docs/harbour/en.txt."""
+    path = Path(path).absolute()
+    if _LANGUAGE_NAMED.fullmatch(path.stem) and path.parent.name:
+        return path.parent.name
+    return path.stem
+
+
 def read_document(path: str | os.PathLike, lang: str, presplit: bool = False,
                   name: str | None = None) -> Document:
     """Read a file (any common encoding, plain text or HTML) and split it into sentences."""
@@ -29,7 +42,7 @@ def read_document(path: str | os.PathLike, lang: str, presplit: bool = False,
     if not sentences:
         raise AlignError("no sentences found", path)
     script = detect_script(text) if is_serbian(lang) else None
-    return Document(name=name or Path(path).stem, lang=lang, sentences=sentences, script=script)
+    return Document(name=name or document_name(path), lang=lang, sentences=sentences, script=script)
 
 
 def align_documents(src: Document, tgt: Document, embedder: Embedder | None = None,

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from align import pipeline
 from align.cli import main
 
 COMMANDS = ["pair", "split", "corpus", "check", "export", "merge", "info"]
@@ -127,3 +128,11 @@ def test_progress_bar_on_a_terminal_and_not_with_quiet_or_on_a_pipe(tmp_path):
     assert "100%|" in _pair_stderr(tmp_path, terminal=True)
     for quiet in (_pair_stderr(tmp_path, "--quiet", terminal=True), _pair_stderr(tmp_path, terminal=False)):
         assert "%|" not in quiet and "wrote " in quiet
+
+
+@pytest.mark.parametrize("path, name", [
+    ("docs/harbour/en.txt", "harbour"), ("docs/harbour/sr-Latn.txt", "harbour"), ("x/SR_rs.txt", "x"),
+    ("docs/harbour-report.en.txt", "harbour-report.en"), ("docs/interview.txt", "interview"),
+])
+def test_a_document_is_named_after_its_file_or_a_language_named_files_folder(path, name):
+    assert pipeline.document_name(path) == name

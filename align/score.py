@@ -65,9 +65,10 @@ FLAG_MEANINGS = {
 
 MIN_CONFIDENCE = 0.5
 # mismatched-documents: the aligned 1-1 sentence pairs must be this many standard deviations more similar than two
-# sentences of the two documents taken at random. Measured with multilingual-e5-small on 31 translated documents
-# (interview, blind EN-SR, Text+Berg, MAC, ParIce: 1.78 and up) and 95 pairs of different documents of the same
-# sets, or halves of different parts (1.23 at most); standardised, so that it holds for models of other scales.
+# sentences of the two documents taken at random. Measured with multilingual-e5-small (bench/bench_mismatch.py)
+# on 31 translated documents (interview, blind EN-SR, Text+Berg, MAC, ParIce: 1.78 and up) and 88 pairs of
+# different documents of the same sets, or halves of different parts (1.05 at most); standardised, so that it
+# holds for models of other scales.
 TRANSLATION_MIN_Z = 1.5
 TRANSLATION_MIN_PAIRS = 5  # fewer 1-1 pairs say too little either way
 # ... and when one side is Serbian, the other side must not read as more Serbian than it: the share of letters

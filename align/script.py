@@ -9,11 +9,14 @@ quoted speech of an interview. The letter table itself is a short fixed list; th
 are what matters and are below.
 
 Latin -> Cyrillic (`to_cyrillic`) leaves alone:
-- URLs, web domains, e-mail addresses and @handles;
+- URLs, web domains, e-mail addresses, @handles, file names (setup.exe), identifiers with an underscore
+  (report_final.docx) and keyboard shortcuts (Ctrl+C);
 - words with a letter outside the Serbian alphabets (q, w, x, y, é, ü, ...: foreign names such
   as Washington or Müller), camel-case words (iPhone, YouTube, McDonald), a short list of
-  international acronyms conventionally kept in Latin (`LATIN_ACRONYMS`: BBC, CNN, IBM, ...) and
-  any word the caller passes in `keep`;
+  international acronyms conventionally kept in Latin (`LATIN_ACRONYMS`: BBC, CNN, IBM, EUR, HTTPS, ...),
+  international brands in English spelling (`_LATIN_BRANDS`: Facebook, Google, ..., with a case ending) and
+  any word the caller passes in `keep`; a hyphenated compound with such a part stays whole (Wi-Fi), except a
+  case ending after an acronym (HTTPS-а);
 - Roman numerals of two or more letters (XIV, XXI) and single-letter ones where the context says
   numeral: "V" unless it is an initial ("V. Petrović"); "I" inside a sentence ("Petar I",
   "u I kvartalu"), while "I" opening a sentence is the conjunction; in all-caps text I, MI, VI,
@@ -64,7 +67,13 @@ LATIN_ACRONYMS = frozenset({
     "DVD", "LED", "SUV", "AC", "DC", "HD", "PC", "DJ", "OK",
     # NATO programmes named by English acronyms; the Serbian MoD's Cyrillic pages keep them in Latin
     "OCC", "DEEP",
+    # protocols, currency codes and the English acronym that letter-by-letter would misspell (ЦОВИД for КОВИД)
+    "HTTP", "HTTPS", "FTP", "EUR", "USD", "GBP", "CHF", "RSD", "COVID",
 })
+# International brands written in English spelling, which letter-by-letter conversion would misspell
+# (Фацебоок): kept in Latin with any Serbian case ending (Facebooku, Googlea).
+_LATIN_BRANDS = re.compile(r"(?:Facebook|Google|Microsoft|Twitter|Instagram|Apple|Amazon|Netflix|Spotify|Office"
+                           r"|Excel|Outlook|Chrome|Firefox|Android|Adobe|Photoshop|Oracle|Cisco|Intel)[a-zšđčćž]*")
 
 # n+j and d+ž that are two letters: "|" marks the morpheme boundary, "^" anchors the stem to the
 # start of the word. Stems, so every inflected form is covered (injekcija, injekcijom, ...).
@@ -97,6 +106,10 @@ _PROTECTED = (
     r"|www\.[^\s<>\"“”„«»]+"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
     r"|(?<![\w@])@\w+"
+    r"|(?i:ctrl|alt|shift|cmd|fn|win)(?:\+\w+)+"  # keyboard shortcuts: Ctrl+C, Ctrl+Shift+S
+    r"|[\w.-]*_[\w.-]*"  # identifiers and file names with an underscore: report_final.docx, max_align
+    r"|\b[\w-]+\.(?:docx?|xlsx?|pptx?|odt|ods|pdf|txt|csv|tsv|zip|rar|png|jpe?g|gif|svg|mp[34]|exe|json|xml|tmx"
+    r"|html?|py|js)\b"  # file names
     r"|\b(?:[A-Za-z0-9-]+\.)+(?:rs|srb|com|net|org|info|eu|me|ba|hr|io|gov|edu|co|uk|de|ru|fr|it"
     r"|at|ch|int|mk|si|ly)\b(?:/[^\s<>\"“”„«»]*)?"
 )
@@ -208,11 +221,15 @@ def _word_to_cyrillic(word: str) -> str:
 
 
 def _keeps_latin(word: str, keep: frozenset[str]) -> bool:
-    if word in keep or word in LATIN_ACRONYMS or _is_camel_case(word):
+    if word in keep or word in LATIN_ACRONYMS or _is_camel_case(word) or _LATIN_BRANDS.fullmatch(word):
         return True
     if not word.isascii():
         word = unicodedata.normalize("NFC", word)
     return not _SERBIAN_WORD_CHARS.issuperset(word)
+
+
+def _is_case_ending(word: str, before: str) -> bool:
+    return len(word) <= 3 and word.islower() and _is_all_caps(before)
 
 
 def to_cyrillic(text: str, keep: Iterable[str] = ()) -> str:
@@ -224,13 +241,25 @@ def to_cyrillic(text: str, keep: Iterable[str] = ()) -> str:
     tokens = list(_TOKEN.finditer(text))
     words = [m for m in tokens if m.group("word")]
     position = {m.start(): i for i, m in enumerate(words)}
+    kept = {i for i, m in enumerate(words) if _keeps_latin(m.group(0), keep_set)}
+    # a hyphenated compound stays whole in one script (Wi-Fi, not Wi-Фи), but a case ending after an acronym is
+    # Serbian: HTTPS-а, USB-ом
+    compound: list[int] = []
+    for i in range(len(words) + 1):
+        if compound and (i == len(words) or text[words[i - 1].end():words[i].start()] != "-"):
+            if kept.intersection(compound):
+                kept.update(k for k in compound
+                            if k == compound[0] or not _is_case_ending(words[k].group(0), words[k - 1].group(0)))
+            compound = []
+        if i < len(words):
+            compound.append(i)
     out = []
     last = 0
     for m in tokens:
         out.append(text[last:m.start()])
         last = m.end()
         token = m.group(0)
-        if m.group("protected") or _keeps_latin(token, keep_set):
+        if m.group("protected") or position.get(m.start()) in kept:
             out.append(token)
             continue
         prev, nxt = _neighbour_words(words, position[m.start()])

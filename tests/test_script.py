@@ -163,3 +163,15 @@ def test_conversion_keeps_every_non_letter_in_place(text):
     assume(unicodedata.normalize("NFC", text) == text)
     for converted in (to_cyrillic(text), to_latin(text)):
         assert [c for c in converted if not c.isalpha()] == [c for c in text if not c.isalpha()]
+
+
+@pytest.mark.parametrize("latin, cyrillic", [
+    ("Otvorite report_final.docx i pritisnite Ctrl+C.", "Отворите report_final.docx и притисните Ctrl+C."),
+    ("Instalirajte setup.exe ili podesite max_align.", "Инсталирајте setup.exe или подесите max_align."),
+    ("Wi-Fi mreža radi, a na Facebooku piše.", "Wi-Fi мрежа ради, а на Facebooku пише."),
+    ("Cena je 5 EUR preko HTTPS-a i USB-om.", "Цена је 5 EUR преко HTTPS-а и USB-ом."),
+    ("COVID-19 je prošao; crno-beli film.", "COVID-19 је прошао; црно-бели филм."),
+])
+def test_code_file_names_brands_and_compounds_are_not_half_converted(latin, cyrillic):
+    assert to_cyrillic(latin) == cyrillic
+    assert to_latin(cyrillic) == latin

@@ -107,21 +107,21 @@ def _languages(document, src_lang: str | None, tgt_lang: str | None, path) -> tu
     return src, tgt_lang
 
 
-def _variant_text(unit, lang: str) -> str:
-    variant = unit.variant(lang)
-    return variant.text if variant else ""
-
-
-def read_pairs(path: str | os.PathLike, src_lang: str | None = None,
-               tgt_lang: str | None = None) -> tuple[list[tuple[str, str, str]], str, str]:
-    """(id, source, target) for every unit of a TMX, and the two languages; ids are tuids or 1-based positions."""
+def read_pairs(path: str | os.PathLike, src_lang: str | None = None, tgt_lang: str | None = None
+               ) -> tuple[list[tuple[str, str, str]], str, str, list[list[Flag]]]:
+    """(id, source, target) for every unit of a TMX, the two languages, and for every unit the flags its language
+    tags earn (a script subtag that its text contradicts); ids are tuids or 1-based positions."""
     from .tmx import read_tmx
 
     document = read_tmx(path)
     src_lang, tgt_lang = _languages(document, src_lang, tgt_lang, path)
-    pairs = [(unit.tuid or str(position), _variant_text(unit, src_lang), _variant_text(unit, tgt_lang))
-             for position, unit in enumerate(document.units, start=1)]
-    return pairs, src_lang, tgt_lang
+    pairs, label_flags = [], []
+    for position, unit in enumerate(document.units, start=1):
+        variants = {"source": unit.variant(src_lang), "target": unit.variant(tgt_lang)}
+        pairs.append((unit.tuid or str(position), *(v.text if v else "" for v in variants.values())))
+        label_flags.append([flag for side, v in variants.items()
+                            if v and (flag := score.check_script_label(v.lang, v.text, side))])
+    return pairs, src_lang, tgt_lang, label_flags
 
 
 # ---------------------------------------------------------------------------------------------- evidence
@@ -324,8 +324,9 @@ def confidences(units: PairFeatures, wrong: PairFeatures, learn_from: np.ndarray
 # ---------------------------------------------------------------------------------------------- checking
 
 def check_pairs(pairs: list[tuple[str, str, str]], src_embeddings: np.ndarray, tgt_embeddings: np.ndarray,
-                src_lang: str, tgt_lang: str) -> list[UnitCheck]:
-    """Score units (id, source, target) in file order, given the normalised embeddings of both sides."""
+                src_lang: str, tgt_lang: str, label_flags: list[list[Flag]] | None = None) -> list[UnitCheck]:
+    """Score units (id, source, target) in file order, given the normalised embeddings of both sides (and the
+    flags read_pairs found in their language tags)."""
     texts = [(s, t) for _, s, t in pairs]
     n = len(texts)
     profile = DocumentProfile.of(texts, src_lang, tgt_lang)
@@ -362,8 +363,9 @@ def check_pairs(pairs: list[tuple[str, str, str]], src_embeddings: np.ndarray, t
             elif swapped[k] >= 0:
                 evidence_flags.append(Flag(score.LOW_MARGIN, f"the targets of this unit and unit "
                                                              f"{pairs[int(swapped[k])][0]} fit better swapped"))
+        labels = label_flags[k] if label_flags else []
         checked.append(UnitCheck(unit_id, src, tgt, float(confidence[k]), float(similarity[k]), margin,
-                                 evidence_flags + flags))
+                                 labels + evidence_flags + flags))
     return checked
 
 
@@ -382,7 +384,7 @@ def check_tmx(path: str | os.PathLike, report_dir: str | os.PathLike, src_lang: 
     from .embed import Embedder
 
     started = time.perf_counter()
-    pairs, src_lang, tgt_lang = read_pairs(path, src_lang, tgt_lang)
+    pairs, src_lang, tgt_lang, label_flags = read_pairs(path, src_lang, tgt_lang)
     if not pairs:
         raise AlignError("the TMX has no units", path)
     read_s = time.perf_counter() - started
@@ -390,7 +392,7 @@ def check_tmx(path: str | os.PathLike, report_dir: str | os.PathLike, src_lang: 
     src_embeddings = _encode(embedder, [s for _, s, _ in pairs], src_lang)
     tgt_embeddings = _encode(embedder, [t for _, _, t in pairs], tgt_lang)
     embedded = time.perf_counter()
-    units = check_pairs(pairs, src_embeddings, tgt_embeddings, src_lang, tgt_lang)
+    units = check_pairs(pairs, src_embeddings, tgt_embeddings, src_lang, tgt_lang, label_flags)
     timings = {"read_s": read_s, "embed_s": embedded - started - read_s, "score_s": time.perf_counter() - embedded}
     files = report.write_check_report(Path(path), units, src_lang, tgt_lang, src_embeddings, tgt_embeddings,
                                       report_dir, model=embedder.name, timings=timings)

@@ -42,13 +42,16 @@ PUNCTUATION = "punctuation"
 WRONG_SCRIPT = "wrong-script"
 UNALIGNED_NEIGHBOUR = "unaligned-neighbour"
 MISMATCHED = "mismatched-documents"
+MISLABELLED = "mislabelled-script"
 
-SEVERE = frozenset({MISMATCHED, EMPTY, UNALIGNED, UNTRANSLATED, TRUNCATED, LOW_CONFIDENCE, LOW_MARGIN, LENGTH_RATIO})
+SEVERE = frozenset({MISMATCHED, MISLABELLED, EMPTY, UNALIGNED, UNTRANSLATED, TRUNCATED, LOW_CONFIDENCE, LOW_MARGIN, LENGTH_RATIO})
 
 # What each flag means, for the report's legend, most severe first.
 FLAG_MEANINGS = {
     MISMATCHED: "the whole document is suspect: the two files are not translations of each other, or their "
                 "languages are swapped",
+    MISLABELLED: "a side is tagged with one script (sr-Latn) and written in the other: a CAT tool would serve it "
+                 "to the wrong project",
     EMPTY: "one side of the unit is empty",
     UNALIGNED: "a sentence with no counterpart on the other side (a 1-0 or 0-1 bead)",
     UNTRANSLATED: "the target is a copy of the source, or written in the source language",
@@ -365,6 +368,17 @@ def check_wrong_script(tgt: str, profile: DocumentProfile) -> Flag | None:
         names = {"Latn": "Latin", "Cyrl": "Cyrillic"}
         return Flag(WRONG_SCRIPT, f"the target is in {names[script]} script; the document is in "
                                   f"{names[profile.tgt_script]}")
+    return None
+
+
+def check_script_label(tag: str, text: str, side: str) -> Flag | None:
+    """A side whose language tag names a script (sr-Latn, sr-Cyrl-RS) and whose text is in the other one."""
+    tagged = next((part.capitalize() for part in re.split("[-_]", tag)[1:] if part.lower() in ("latn", "cyrl")),
+                  None)
+    found = detect_script(text)
+    if tagged and found in ("Latn", "Cyrl") and found != tagged and _letters(text) >= WRONG_SCRIPT_MIN_LETTERS:
+        names = {"Latn": "Latin", "Cyrl": "Cyrillic"}
+        return Flag(MISLABELLED, f"the {side} is tagged {tag} but written in {names[found]} script")
     return None
 
 

@@ -50,7 +50,7 @@ def unit_vectors(n: int, dim: int = 48, seed: int = 0) -> tuple[np.ndarray, np.n
 
 def test_read_pairs_takes_tuids_or_positions_and_finds_the_languages(tmp_path):
     path = write_tmx(tmp_path / "a.tmx", UNITS_EN_SR[:7])
-    pairs, src_lang, tgt_lang = check.read_pairs(path)
+    pairs, src_lang, tgt_lang, _ = check.read_pairs(path)
     assert (src_lang, tgt_lang) == ("en", "sr-Latn")
     assert [p[0] for p in pairs] == ["1", "tu-2", "tu-3", "tu-4", "tu-5", "6", "tu-7"]
     assert pairs[1][1:] == UNITS_EN_SR[1]
@@ -58,7 +58,7 @@ def test_read_pairs_takes_tuids_or_positions_and_finds_the_languages(tmp_path):
 
 def test_read_pairs_with_languages_given(tmp_path):
     path = write_tmx(tmp_path / "a.tmx", UNITS_EN_SR[:3], header_lang="*all*")
-    pairs, src_lang, tgt_lang = check.read_pairs(path, "sr", "en")
+    pairs, src_lang, tgt_lang, _ = check.read_pairs(path, "sr", "en")
     assert (src_lang, tgt_lang) == ("sr", "en")
     assert pairs[0][1:] == (UNITS_EN_SR[0][1], UNITS_EN_SR[0][0])
 
@@ -72,6 +72,20 @@ def test_read_pairs_never_takes_the_other_script(tmp_path):
     tmx.write_document(document, path)
     assert check.read_pairs(path, "en", "sr-Cyrl")[0] == [("a", "Good morning.", ""), ("b", "Thanks.", "Хвала.")]
     assert [p[2] for p in check.read_pairs(path, "en", "sr")[0]] == ["Dobro jutro.", "Хвала."]
+
+
+def test_a_side_tagged_with_the_other_script_is_mislabelled(tmp_path):
+    document = tmx.TmxDocument("1.4", tmx.tmx_header("en"), [
+        tmx.TmxUnit("a", [tmx.TmxVariant("en", "Good morning, everyone."),
+                          tmx.TmxVariant("sr-Latn", "Добро јутро свима.")]),
+        tmx.TmxUnit("b", [tmx.TmxVariant("en", "Thank you all."), tmx.TmxVariant("sr-Latn-RS", "Hvala svima.")]),
+        tmx.TmxUnit("c", [tmx.TmxVariant("en", "See you soon."), tmx.TmxVariant("sr-latn-RS", "Видимо се ускоро.")])])
+    path = tmp_path / "a.tmx"
+    tmx.write_document(document, path)
+    label_flags = check.read_pairs(path, "en", "sr")[3]
+    assert [[(f.name, f.reason) for f in flags] for flags in label_flags] == [
+        [(score.MISLABELLED, "the target is tagged sr-Latn but written in Cyrillic script")], [],
+        [(score.MISLABELLED, "the target is tagged sr-latn-RS but written in Cyrillic script")]]  # as in the file
 
 
 def test_read_pairs_errors_name_the_file(tmp_path):

@@ -1,9 +1,11 @@
 """Exports of a TMX for linguists: Moses plain text, TSV, JSON lines, Parquet and Excel.
 
 One row per (unit, target variant): a TMX holding both sr-Latn and sr-Cyrl gives two rows per
-unit. Columns: id (the tuid, or `#N` for the N-th unit when the TMX has none), src, tgt, src_lang,
-tgt_lang, score (the x-confidence prop, else empty), bead (x-bead), document (x-document). Rows
-where either side is empty are skipped and counted: they are not parallel text.
+unit. Columns: id, src, tgt, src_lang, tgt_lang, score (the x-confidence prop, else empty), bead
+(x-bead), document (x-document). Rows where either side is empty are skipped and counted: they are
+not parallel text. The id is unique in the export and the same on every export of the same file: the
+tuid (or `#N` for the N-th unit without one), `@<target tag>` added when the unit has several target
+variants, and `.2`, `.3`, ... added to a repeat (another tool's TMX may repeat tuids).
 
 Line-based formats keep one pair per line: in Moses files and TSV, tabs and line breaks inside a
 segment become spaces, so `paste`, `cut` and `wc -l` work. TSV follows the CSV conventions with a tab
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -48,17 +51,26 @@ def one_line(text: str) -> str:
 def export_rows(document: TmxDocument) -> tuple[pl.DataFrame, int]:
     """The pairs of a TMX as a DataFrame with COLUMNS, and how many pairs had an empty side."""
     positions = {id(unit): k for k, unit in enumerate(document.units, start=1)}
-    rows, skipped = [], 0
+    targets_per_unit = Counter(id(unit) for unit, _, _ in document.pairs())
+    rows, skipped, used_ids = [], 0, set()
     for unit, source, target in document.pairs():
         if not source.text.strip() or not target.text.strip():
             skipped += 1
             continue
+        base = unit.tuid if unit.tuid is not None else f"#{positions[id(unit)]}"
+        if targets_per_unit[id(unit)] > 1:
+            base += f"@{target.lang}"
+        row_id, repeat = base, 1
+        while row_id in used_ids:
+            repeat += 1
+            row_id = f"{base}.{repeat}"
+        used_ids.add(row_id)
         confidence = unit.prop("x-confidence")
         try:
             score = float(confidence) if confidence is not None else None
         except ValueError:  # another tool's prop of the same name; not a number we can export
             score = None
-        rows.append({"id": unit.tuid if unit.tuid is not None else f"#{positions[id(unit)]}",
+        rows.append({"id": row_id,
                      "src": source.text, "tgt": target.text,
                      "src_lang": source.lang, "tgt_lang": target.lang, "score": score,
                      "bead": unit.prop("x-bead"), "document": unit.prop("x-document")})

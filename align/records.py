@@ -1,14 +1,21 @@
 """The typed records passed between pipeline stages: read -> segment -> embed -> align -> score -> write."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
+import langcodes
 import numpy as np
 
 
+@functools.lru_cache(maxsize=4096)
 def primary_language(tag: str) -> str:
-    """The language of a tag, lower-cased, whatever its separator: "sr" for "sr-Latn", "SR", "sr_RS"."""
-    return tag.replace("_", "-").split("-")[0].lower()
+    """The language of a tag as its shortest code, whatever its case, separator or code set: "sr" for "sr-Latn",
+    "SR", "sr_RS", "srp" (ISO 639-2/3) and "sh" (langcodes' normalisation, CLDR's aliases)."""
+    try:
+        return langcodes.Language.get(tag.replace("_", "-"), normalize=True).language or tag.lower()
+    except (langcodes.tag_parser.LanguageTagError, ValueError):
+        return tag.replace("_", "-").split("-")[0].lower()
 
 
 def is_serbian(tag: str) -> bool:

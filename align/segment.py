@@ -469,11 +469,6 @@ def _split_by_pysbd(text: str, lang: str) -> list[str]:
 
 # --- public API ---------------------------------------------------------------------------------
 
-def _family(lang: str) -> str:
-    base = primary_language(lang)
-    return "sr" if base == "cnr" else base  # Montenegrin: Serbian's splitting rules
-
-
 def split_paragraph(paragraph: str, lang: str) -> list[str]:
     """The sentences of one paragraph.
 
@@ -487,7 +482,7 @@ def split_paragraph(paragraph: str, lang: str) -> list[str]:
         text = " ".join(paragraph.split())
     if not text:
         return []
-    family = _family(lang)
+    family = primary_language(lang)  # Montenegrin (cnr) comes back as sr: Serbian's rules
     if family in ("en", "sr", "hr", "bs", "sl", "mk", "bg") or family not in _PYSBD_LANGUAGES:
         return _split_by_rules(text, _rules_for(family))
     return _split_by_pysbd(text, family)

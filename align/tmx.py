@@ -356,9 +356,22 @@ def merge_tmx(paths: list[str | os.PathLike], output: str | os.PathLike) -> tupl
 
     Units keep their tuid, attributes, props and notes; a tuid already taken by another file's unit
     gets a suffix (".2", ".3", ...) so the merged ids stay unique. Inline codes of foreign files are
-    merged as their text (see `_seg_text`).
+    merged as their text (see `_seg_text`). All files must hold the same languages (scripts may differ:
+    sr-Latn and sr-Cyrl merge) with the same source language; a merge of en-sr with de-fr, or of en->sr with
+    sr->en, would give exports whose columns mix languages.
     """
     documents = [read_tmx(path) for path in paths]
+    first = None
+    for path, document in zip(paths, documents):
+        languages = frozenset(primary_language(v.lang) for unit in document.units for v in unit.variants)
+        source = primary_language(document.srclang) if document.srclang not in (None, ALL_LANGUAGES) else None
+        if first is None:
+            first = (paths[0], languages, source)
+        elif languages != first[1] or source != first[2]:
+            def describe(langs, src):
+                return f"{'/'.join(sorted(langs))} with source {src or '*all*'}"
+            raise AlignError(f"holds {describe(languages, source)}, but {first[0]} holds "
+                             f"{describe(first[1], first[2])}: merge files of one language pair and direction", path)
     seen: set[tuple[tuple[str, str], ...]] = set()
     used_ids: set[str] = set()
     kept: list[TmxUnit] = []

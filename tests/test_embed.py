@@ -145,6 +145,8 @@ def test_processes_create_and_fill_one_cache_at_once(tmp_path):
     ("Јавност не види колико НАТО и Србија сарађују.", "sr", "Javnost ne vidi koliko NATO i Srbija sarađuju."),
     ("Напон је 230 В.", "sr-Cyrl", "Napon je 230 V."),
     ("Javnost ne vidi.", "sr-Latn", "Javnost ne vidi."),
+    ("Напон је 230 В.", "sr_RS", "Napon je 230 V."),
+    ("Напон је 230 В.", "SRP", "Napon je 230 V."),
     ("Общественность не видит.", "ru", "Общественность не видит."),
     ("The public does not see.", "en", "The public does not see."),
 ])

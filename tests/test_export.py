@@ -112,6 +112,21 @@ def test_foreign_tmx_ids_scores_and_skipped_pairs(tmp_path):
     assert [p.name for p in moses.paths] == ["m.en-US", "m.sr-Latn"]
 
 
+def test_ids_are_unique_whatever_the_tmx_repeats(tmp_path):
+    """Repeated tuids, a tuid that looks like a made-up id, and a unit with a target in each script."""
+    path = tmp_path / "repeats.tmx"
+    tmx.write_document(tmx.TmxDocument("1.4", tmx.tmx_header("en"), [
+        tmx.TmxUnit("#2", [tmx.TmxVariant("en", "One."), tmx.TmxVariant("sr-Latn", "Jedan.")]),
+        tmx.TmxUnit(None, [tmx.TmxVariant("en", "Two."), tmx.TmxVariant("sr-Latn", "Dva.")]),
+        tmx.TmxUnit("u", [tmx.TmxVariant("en", "Three."), tmx.TmxVariant("sr-Latn", "Tri.")]),
+        tmx.TmxUnit("u", [tmx.TmxVariant("en", "Four."), tmx.TmxVariant("sr-Latn", "Četiri."),
+                          tmx.TmxVariant("sr-Cyrl", "Четири.")])]), path)
+    export.export_tmx(path, "jsonl", tmp_path / "out.jsonl")
+    rows = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["id"], r["tgt"]) for r in rows] == [
+        ("#2", "Jedan."), ("#2.2", "Dva."), ("u", "Tri."), ("u@sr-Latn", "Četiri."), ("u@sr-Cyrl", "Четири.")]
+
+
 def test_ids_are_stable_across_exports(tmp_path):
     path = tmx.write_tmx([interview_alignment()], tmp_path / "i.tmx")
     first = export.export_tmx(path, "tsv", tmp_path / "a.tsv").paths[0].read_bytes()

@@ -13,7 +13,7 @@ from lxml import etree
 
 from align import __version__, tmx
 from align.errors import AlignError
-from align.records import Flag
+from align.records import Document, Flag, Sentence, is_serbian
 from align.script import to_cyrillic, to_latin
 from tmx_fixtures import (INTERVIEW_BEADS, INTERVIEW_EN, INTERVIEW_SR_LATN, interview_alignment,
                           make_alignment)
@@ -331,3 +331,24 @@ def test_merge_of_a_broken_file_names_it_and_writes_nothing(tmp_path):
     with pytest.raises(AlignError, match="bad_amp.tmx: line 18"):
         tmx.merge_tmx([DATA / "good.tmx", DATA / "bad_amp.tmx"], tmp_path / "m.tmx")
     assert not (tmp_path / "m.tmx").exists()
+
+
+def test_merge_refuses_another_language_pair_or_direction(tmp_path):
+    en_sr = tmx.write_tmx([interview_alignment("a")], tmp_path / "en-sr.tmx")
+    de_fr = tmx.write_tmx([make_alignment(["Guten Tag."], ["Bonjour."], [((0,), (0,), 0.9, [])], name="d",
+                                          src_lang="de", tgt_lang="fr", tgt_script=None)], tmp_path / "de-fr.tmx")
+    sr_en = tmp_path / "sr-en.tmx"
+    tmx.write_document(tmx.TmxDocument("1.4", tmx.tmx_header("sr-Latn"), [
+        tmx.TmxUnit("x", [tmx.TmxVariant("sr-Latn", "Dobar dan."), tmx.TmxVariant("en", "Good day.")])]), sr_en)
+    with pytest.raises(AlignError, match=r"de-fr.tmx: holds de/fr with source de, but .*en-sr.tmx holds en/sr "
+                                         r"with source en: merge files of one language pair and direction"):
+        tmx.merge_tmx([en_sr, de_fr], tmp_path / "m.tmx")
+    with pytest.raises(AlignError, match=r"sr-en.tmx: holds en/sr with source sr"):
+        tmx.merge_tmx([en_sr, sr_en], tmp_path / "m.tmx")
+    assert not (tmp_path / "m.tmx").exists()
+
+
+@pytest.mark.parametrize("lang", ["sr", "SR", "sr_RS", "srp", "sr-Latn"])
+def test_every_spelling_of_serbian_gets_the_script_subtag(lang):
+    document = Document("d", lang, [Sentence("Добро јутро.", 0, 0)], script="Cyrl")
+    assert document.tag == "sr-Cyrl" and is_serbian(lang)

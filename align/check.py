@@ -109,8 +109,9 @@ def _languages(document, src_lang: str | None, tgt_lang: str | None, path) -> tu
 
 def read_pairs(path: str | os.PathLike, src_lang: str | None = None, tgt_lang: str | None = None
                ) -> tuple[list[tuple[str, str, str]], str, str, list[list[Flag]]]:
-    """(id, source, target) for every unit of a TMX, the two languages, and for every unit the flags its language
-    tags earn (a script subtag that its text contradicts); ids are tuids or 1-based positions."""
+    """(id, source, target) for every unit of a TMX, the two languages, and for every unit the flags that only the
+    TMX markup shows (a script subtag that its text contradicts, inline codes the sides do not share); ids are
+    tuids or 1-based positions."""
     from .tmx import read_tmx
 
     document = read_tmx(path)
@@ -119,8 +120,11 @@ def read_pairs(path: str | os.PathLike, src_lang: str | None = None, tgt_lang: s
     for position, unit in enumerate(document.units, start=1):
         variants = {"source": unit.variant(src_lang), "target": unit.variant(tgt_lang)}
         pairs.append((unit.tuid or str(position), *(v.text if v else "" for v in variants.values())))
-        label_flags.append([flag for side, v in variants.items()
-                            if v and (flag := score.check_script_label(v.lang, v.text, side))])
+        flags = [flag for side, v in variants.items() if v and (flag := score.check_script_label(v.lang, v.text, side))]
+        if all(variants.values()):
+            codes = score.check_inline_codes(variants["source"].codes, variants["target"].codes)
+            flags += [codes] if codes else []
+        label_flags.append(flags)
     return pairs, src_lang, tgt_lang, label_flags
 
 

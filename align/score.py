@@ -43,8 +43,9 @@ WRONG_SCRIPT = "wrong-script"
 UNALIGNED_NEIGHBOUR = "unaligned-neighbour"
 MISMATCHED = "mismatched-documents"
 MISLABELLED = "mislabelled-script"
+INLINE_CODES = "inline-codes"
 
-SEVERE = frozenset({MISMATCHED, MISLABELLED, EMPTY, UNALIGNED, UNTRANSLATED, TRUNCATED, LOW_CONFIDENCE, LOW_MARGIN, LENGTH_RATIO})
+SEVERE = frozenset({MISMATCHED, MISLABELLED, INLINE_CODES, EMPTY, UNALIGNED, UNTRANSLATED, TRUNCATED, LOW_CONFIDENCE, LOW_MARGIN, LENGTH_RATIO})
 
 # What each flag means, for the report's legend, most severe first.
 FLAG_MEANINGS = {
@@ -52,6 +53,8 @@ FLAG_MEANINGS = {
                 "languages are swapped",
     MISLABELLED: "a side is tagged with one script (sr-Latn) and written in the other: a CAT tool would serve it "
                  "to the wrong project",
+    INLINE_CODES: "the two sides carry different inline codes (placeholders, tags): the target would lose or "
+                  "invent formatting or a variable",
     EMPTY: "one side of the unit is empty",
     UNALIGNED: "a sentence with no counterpart on the other side (a 1-0 or 0-1 bead)",
     UNTRANSLATED: "the target is a copy of the source, or written in the source language",
@@ -380,6 +383,16 @@ def check_script_label(tag: str, text: str, side: str) -> Flag | None:
         names = {"Latn": "Latin", "Cyrl": "Cyrillic"}
         return Flag(MISLABELLED, f"the {side} is tagged {tag} but written in {names[found]} script")
     return None
+
+
+def check_inline_codes(src_codes: Sequence[str], tgt_codes: Sequence[str]) -> Flag | None:
+    """Inline native codes (<ph>, <bpt>/<ept>, <it>, <ut> of a TMX) that one side has and the other has not."""
+    if Counter(src_codes) == Counter(tgt_codes):
+        return None
+
+    def described(codes: Sequence[str]) -> str:
+        return ", ".join(f"{n} {name}" for name, n in sorted(Counter(codes).items())) or "none"
+    return Flag(INLINE_CODES, f"inline codes differ: source {described(src_codes)}, target {described(tgt_codes)}")
 
 
 def _length_factor(src: str, tgt: str, profile: DocumentProfile) -> float:

@@ -193,3 +193,19 @@ def test_align_check_command_fails_in_one_line(tmp_path):
     assert result.exit_code == 1
     assert result.output.startswith("align: error: ") and "broken.tmx" in result.output
     assert result.output.count("\n") == 1
+
+
+def test_inline_codes_the_sides_do_not_share_are_flagged(tmp_path):
+    path = tmp_path / "codes.tmx"
+    path.write_text(
+        '<?xml version="1.0"?><tmx version="1.4"><header creationtool="x" creationtoolversion="1" segtype="sentence"'
+        ' o-tmf="x" adminlang="en" srclang="en" datatype="plaintext"/><body>'
+        '<tu tuid="1"><tuv xml:lang="en"><seg>Press <ph x="1">{0}</ph> to <bpt i="1">&lt;b&gt;</bpt>go'
+        '<ept i="1">&lt;/b&gt;</ept>.</seg></tuv><tuv xml:lang="sr-Latn"><seg>Pritisnite da krenete.</seg></tuv></tu>'
+        '<tu tuid="2"><tuv xml:lang="en"><seg>Hi <ph x="1">{0}</ph>.</seg></tuv>'
+        '<tuv xml:lang="sr-Latn"><seg>Zdravo <ph x="1">{0}</ph>.</seg></tuv></tu>'
+        '</body></tmx>', encoding="utf-8")
+    pairs, _, _, label_flags = check.read_pairs(path)
+    assert pairs[0][1:] == ("Press  to go.", "Pritisnite da krenete.")
+    assert [[(f.name, f.reason) for f in flags] for flags in label_flags] == [
+        [(score.INLINE_CODES, "inline codes differ: source 1 bpt, 1 ept, 1 ph, target none")], []]

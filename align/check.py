@@ -91,7 +91,7 @@ def _languages(document, src_lang: str | None, tgt_lang: str | None, path) -> tu
 
     found = Counter(v.lang for unit in document.units for v in unit.variants)
     if not found:
-        raise AlignError("the TMX has no units with text", path)
+        raise AlignError("the TMX has no units (none with a <tuv>)", path)
     src = src_lang or document.srclang
     if not src or src == ALL_LANGUAGES:
         src = found.most_common(1)[0][0]
@@ -238,7 +238,7 @@ def swapped_units(evidence: Evidence) -> np.ndarray:
     n = len(evidence.src)
     units = np.arange(n)
     own = evidence.csls_of(units, units)
-    gain = SWAP_SPREADS * 1.4826 * float(np.median(np.abs(own - np.median(own))))
+    gain = SWAP_SPREADS * score.MAD_TO_SD * float(np.median(np.abs(own - np.median(own))))
     partner = np.full(n, -1)
     for index, _ in (evidence.src_best, evidence.tgt_best):
         other = np.where(index[:, 0] == units, index[:, 1], index[:, 0])
@@ -291,7 +291,7 @@ def _robust_fit(x: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndar
         cumulative = np.cumsum(weights[order])
         return float(values[order][np.searchsorted(cumulative, cumulative[-1] / 2)])
     centre = np.array([median(column) for column in x.T])
-    spread = np.array([1.4826 * median(np.abs(column - c)) for column, c in zip(x.T, centre)])
+    spread = np.array([score.MAD_TO_SD * median(np.abs(column - c)) for column, c in zip(x.T, centre)])
     return centre, np.maximum(spread, 1e-3)
 
 
@@ -389,8 +389,6 @@ def check_tmx(path: str | os.PathLike, report_dir: str | os.PathLike, src_lang: 
 
     started = time.perf_counter()
     pairs, src_lang, tgt_lang, label_flags = read_pairs(path, src_lang, tgt_lang)
-    if not pairs:
-        raise AlignError("the TMX has no units", path)
     read_s = time.perf_counter() - started
     embedder = Embedder(model)
     src_embeddings = _encode(embedder, [s for _, s, _ in pairs], src_lang)

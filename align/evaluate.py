@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,11 +49,6 @@ def read_beads(path: str | os.PathLike) -> list[BeadPair]:
         except ValueError as exc:
             raise AlignError(f"line {number}: {exc}", path) from None
     return beads
-
-
-def format_bead(src: Sequence[int], tgt: Sequence[int]) -> str:
-    """The line format: `[0]:[0, 1]`."""
-    return f"[{', '.join(map(str, src))}]:[{', '.join(map(str, tgt))}]"
 
 
 @dataclass

@@ -4,6 +4,7 @@ A notebook user calls these functions; the CLI (align/cli.py) is a thin layer ov
 
     from align import pipeline
     alignment = pipeline.align_files("en.txt", "sr.txt", "en", "sr")
+    alignment = pipeline.align_sentences(["Good morning.", "Thank you."], ["Dobro jutro.", "Hvala."], "en", "sr")
     pipeline.write_outputs(alignment, tmx_path="out.tmx", report_dir="report")
 """
 from __future__ import annotations
@@ -18,7 +19,7 @@ from . import aligner, read, report, score, segment, tmx
 from .embed import Embedder
 from .errors import AlignError, AlignUsageError
 from .files import atomic_write, check_writable
-from .records import Alignment, Document, is_serbian
+from .records import Alignment, Document, Sentence, is_serbian
 from .script import SCRIPT_CHOICES, detect_script
 
 
@@ -54,11 +55,31 @@ def align_documents(src: Document, tgt: Document, embedder: Embedder | None = No
                                                                      src.lang, tgt.lang)
     aligned = time.perf_counter()
     alignment = Alignment(src=src, tgt=tgt, beads=beads, name=name or src.name, model=embedder.name,
-                          timings={"align_s": aligned - started}, src_embeddings=src_embeddings,
+                          timings={"embed_align_s": aligned - started}, src_embeddings=src_embeddings,
                           tgt_embeddings=tgt_embeddings)
     score.flag_alignment(alignment)
     alignment.timings["score_s"] = time.perf_counter() - aligned
     return alignment
+
+
+def _embedder(model: str | None, embedder: Embedder | None, show_progress: bool = False) -> Embedder:
+    if embedder is not None and model is not None:
+        raise AlignUsageError("give a model or an embedder, not both (the embedder has its model)")
+    return embedder or Embedder(model, show_progress=show_progress)
+
+
+def align_sentences(src_sentences: list[str], tgt_sentences: list[str], src_lang: str, tgt_lang: str,
+                    name: str = "doc", model: str | None = None, embedder: Embedder | None = None,
+                    max_align: int = 4) -> Alignment:
+    """Align two lists of sentences, taken as given (one paragraph each side); Serbian gets its script detected,
+    as from a file. The notebook entry point: `align_sentences(["Hello."], ["Zdravo."], "en", "sr")`."""
+    documents = []
+    for sentences, lang in ((src_sentences, src_lang), (tgt_sentences, tgt_lang)):
+        if not any(text.strip() for text in sentences):
+            raise AlignError(f"no {lang} sentences given")
+        script = detect_script(" ".join(sentences)) if is_serbian(lang) else None
+        documents.append(Document(name, lang, [Sentence(text, k, 0) for k, text in enumerate(sentences)], script))
+    return align_documents(*documents, _embedder(model, embedder), max_align=max_align, name=name)
 
 
 def align_files(src_path: str | os.PathLike, tgt_path: str | os.PathLike, src_lang: str, tgt_lang: str,
@@ -70,8 +91,7 @@ def align_files(src_path: str | os.PathLike, tgt_path: str | os.PathLike, src_la
     src = read_document(src_path, src_lang, presplit)
     tgt = read_document(tgt_path, tgt_lang, presplit)
     read_s = time.perf_counter() - started
-    embedder = embedder or Embedder(model, show_progress=show_progress)
-    alignment = align_documents(src, tgt, embedder, max_align=max_align, name=name)
+    alignment = align_documents(src, tgt, _embedder(model, embedder, show_progress), max_align=max_align, name=name)
     alignment.timings["read_s"] = read_s
     return alignment
 

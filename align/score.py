@@ -70,6 +70,8 @@ FLAG_MEANINGS = {
 }
 
 MIN_CONFIDENCE = 0.5
+# A median absolute deviation times this estimates a normal standard deviation, and outliers do not move it.
+MAD_TO_SD = 1.4826
 # mismatched-documents: the aligned 1-1 sentence pairs must be this many standard deviations more similar than two
 # sentences of the two documents taken at random. Measured with multilingual-e5-small (bench/bench_mismatch.py)
 # on 31 translated documents (interview, blind EN-SR, Text+Berg, MAC, ParIce: 1.78 and up) and 88 pairs of
@@ -102,7 +104,6 @@ SMALL_NUMBER = 10  # whole numbers up to this are often spelled out in translati
 # speech, perhaps followed by closing quotes or brackets
 _SENTENCE_END = re.compile(r"[.!?…:;。！？—–]['\"”’»«)\]]*\s*$")
 _WORD = re.compile(r"[^\W_][\w'’-]*")
-_CASED_WORD = re.compile(r"[^\W\d_]")
 
 
 def _letters(text: str) -> int:
@@ -260,8 +261,7 @@ class DocumentProfile:
         ratios = sorted(math.log(_length(t) / _length(s)) for s, t in usable)
         log_ratio = ratios[len(ratios) // 2] if ratios else 0.0
         deviations = sorted(abs(_length_deviation(s, t, log_ratio)) for s, t in usable)
-        # 1.4826 * median absolute deviation estimates a standard deviation, ignoring outliers
-        spread = 1.4826 * deviations[len(deviations) // 2] if deviations else 1.0
+        spread = MAD_TO_SD * deviations[len(deviations) // 2] if deviations else 1.0
         scripts = Counter(detect_script(t) for _, t in pairs)
         latin, cyrillic = scripts["Latn"], scripts["Cyrl"]
         tgt_script = None
@@ -488,7 +488,7 @@ def is_ok(flags: Sequence[Flag]) -> bool:
 
 # ---------------------------------------------------------------------------------------------- alignments
 
-def _unaligned_flag(alignment: Alignment, bead: Bead) -> Flag:
+def _unaligned_flag(bead: Bead) -> Flag:
     if bead.src:
         numbers_ = ", ".join(str(i + 1) for i in bead.src)
         return Flag(UNALIGNED, f"source sentence {numbers_} has no translation in the target")
@@ -557,7 +557,7 @@ def flag_alignment(alignment: Alignment) -> None:
     alignment.warnings = document_problems(alignment)
     for k, bead in enumerate(alignment.beads):
         if not bead.is_unit:
-            bead.flags = [_unaligned_flag(alignment, bead)]
+            bead.flags = [_unaligned_flag(bead)]
             continue
         flags = [Flag(MISMATCHED, problem) for problem in alignment.warnings]
         confidence = check_confidence(bead.score, bead.similarity, bead.margin)

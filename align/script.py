@@ -272,11 +272,10 @@ def to_cyrillic(text: str, keep: Iterable[str] = ()) -> str:
 
 
 _DIGRAPH_CYR_UPPER = frozenset("ЉЊЏ")
-_NON_SERBIAN_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 
 
 def _word_to_latin(word: str, caps_context: bool) -> str:
-    if any(_NON_SERBIAN_CYRILLIC.match(c) and c not in SERBIAN_CYRILLIC_LETTERS for c in word):
+    if any(_CYRILLIC_LETTER.match(c) and c not in SERBIAN_CYRILLIC_LETTERS for c in word):
         return word  # Russian, Ukrainian, ... : not ours to transliterate
     letters = sum(c.isalpha() for c in word)
     out = []

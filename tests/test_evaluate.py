@@ -2,7 +2,13 @@
 import pytest
 
 from align.errors import AlignError
-from align.evaluate import evaluate, format_bead, parse_bead_line, read_beads
+from align.evaluate import evaluate, parse_bead_line, read_beads
+
+
+def format_bead(src, tgt) -> str:
+    """The gold files' line format, `[0]:[0, 1]`, written independently of the parser."""
+    return f"[{', '.join(map(str, src))}]:[{', '.join(map(str, tgt))}]"
+
 
 GOLD = [((0,), (0, 1)), ((1,), (2,)), ((2,), ()), ((3, 4), (3,)), ((), (4,))]
 

@@ -4,11 +4,12 @@ Plain text comes in whatever encoding people have. The order of decisions:
 
 1. a byte-order mark decides (UTF-8, UTF-16 LE/BE, UTF-32 LE/BE);
 2. NUL bytes without a BOM mean a binary file (so UTF-16 must carry its BOM, as Notepad and Word write it);
-3. bytes that are valid UTF-8 are UTF-8 (legacy 8-bit text is almost never valid UTF-8 by accident); text that is
-   mostly valid UTF-8 with a few stray bytes (pasted from an 8-bit source) is an error naming the first one;
+3. bytes that are valid UTF-8 are UTF-8 (legacy 8-bit text is almost never valid UTF-8 by accident);
 4. Serbian in an 8-bit code page: windows-1250 / ISO-8859-2 (Latin) and windows-1251 / ISO-8859-5 (Cyrillic)
    are tried, and the decoding whose words read as Serbian wins (see `serbian_decoding`);
-5. anything else is left to charset-normalizer.
+5. text that is mostly valid UTF-8 with a few stray bytes (pasted from an 8-bit source), which no single
+   decoding reads right, is an error naming the first stray byte;
+6. anything else is left to charset-normalizer.
 
 Step 4 exists because charset-normalizer alone often picks a neighbouring code page for Serbian (cp1252,
 mac_latin2, cp852 or iso8859_10 instead of the Central European page; mac_cyrillic instead of windows-1251): those
@@ -98,11 +99,13 @@ def decode_bytes(data: bytes, path: str | os.PathLike | None = None) -> str:
     try:
         return normalize(data.decode("utf-8"), path)
     except UnicodeDecodeError as exc:
-        if mostly_utf8(data):
-            line = data.count(b"\n", 0, exc.start) + 1
-            raise AlignError(f"undecodable: UTF-8 text with a byte that is not UTF-8 (0x{data[exc.start]:02X} on line "
-                             f"{line}, byte {exc.start}); mixed encodings, re-save the file as UTF-8", path) from exc
-    text = serbian_decoding(data) or punctuation_only_decoding(data)
+        not_utf8 = exc.start
+    text = serbian_decoding(data)
+    if text is None and mostly_utf8(data):
+        line = data.count(b"\n", 0, not_utf8) + 1
+        raise AlignError(f"undecodable: UTF-8 text with a byte that is not UTF-8 (0x{data[not_utf8]:02X} on line "
+                         f"{line}, byte {not_utf8}); mixed encodings, re-save the file as UTF-8", path)
+    text = text or punctuation_only_decoding(data)
     if text is None:
         match = charset_normalizer.from_bytes(data).best()
         if match is None:

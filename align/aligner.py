@@ -21,35 +21,7 @@ the band, bead scores come from one matrix product per block of rows and bead sh
 at a time. Each bead gets a calibrated confidence: a logistic function of its margin, similarity, shape,
 length deviation and whether a 1-0/0-1 bead is next to it (CONFIDENCE, fitted on Text+Berg dev).
 
-Design choices measured on the benchmarks (bench/bench_accuracy.py; Text+Berg dev and MAC dev for tuning,
-Text+Berg test, ParIce and the interview held out), each at the settings of its time: the neighbour margin
-beat a margin against the mean of the k = 4 most similar sentences in the band (strict F1 on Text+Berg test
-0.896 vs 0.886, MAC dev 0.810 vs 0.718); encoding the real concatenation of every 2-sentence window instead
-of summing (the kNN-margin scorer) changed Text+Berg strict F1 by -0.006 (dev) and +0.005 (test) for twice
-the encoding, and weighting sentences by length in the sum did not pay either, so windows are plain sums.
-Weighting the margin 1.2 (margin_weight; 1.0-1.5 tried) raised MAC dev strict F1 0.835 -> 0.844 with Text+Berg
-dev unchanged (0.887), and held out Text+Berg test 0.898 -> 0.903 (lax 0.977 -> 0.982), interview 0.985 ->
-1.000 / 0.990, ParIce unchanged. The band grows by `band` rows as well as columns: forced through every level
-(full_cells 0), the column-only band lost a 34-sentence 0-1 run of Text+Berg dev (strict/lax 0.882 / 0.994 vs
-0.887 / 0.999 with full search); widened by rows it finds the full-search path, and the full search itself
-gives the same F1 as the banded one on every set. A second pass with the real concatenations of the windows of
-the multi-sentence beads on and next to the first path encoded (about one window per sentence) lowered both
-development sets (Text+Berg dev 0.887 -> 0.884, MAC dev 0.844 -> 0.829), so merges stay sums.
-
-What is left on Text+Berg test (strict F1 0.903) is mostly a lone sentence that belongs to its neighbour (a gold
-2-1 or 1-2 found as 1-1 plus 1-0 or 0-1) and 2-2 beads found as two 1-1. Neither the window sums nor the sentences
-alone tell these apart: a logistic model on the lone sentences of four sets (gain in cosine from joining, its own
-cosine, change in length ratio, length) did no better than the base rate (cross-validated 0.754 vs 0.758), and
-the gain in cosine from encoding the real joined text (ROC AUC 0.69) reaches a precision of at most 0.55 at any
-cut-off, so joining by it would break as many beads as it mends. Also measured and dropped (none raised
-Text+Berg test by more than 0.004, none raised both development sets): a skip cost growing with the sentence's
-length, a bonus for the weakest sentence of a merge, subtracting each side's mean embedding, mean-pooling
-earlier layers or adding them, averaging the `query: ` and `passage: ` embeddings, a separate constant for 2-2
-beads (also with a bonus for sentences that match across the diagonal), a bonus for joining across a weak
-boundary (the next sentence starts in lower case or this one ends in a colon: 37-70% of such boundaries lie
-inside a gold bead against 3-15% of the others, yet Text+Berg dev fell to 0.873 at the smallest weight tried, as
-the embeddings already join most of them), giving the model Text+Berg's tokenised text with its punctuation and
-elisions closed up (test 0.891, dev 0.868).
+What was measured to arrive at this design, and what was tried and dropped, is in bench/EXPERIMENTS.md.
 """
 from __future__ import annotations
 
@@ -57,6 +29,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -166,6 +139,15 @@ class Side:
                        numbers, numbers.sum(axis=1), names, names.sum(axis=1), running(self.questions) > 0)
 
 
+class BeadScores(NamedTuple):
+    """Of the beads of one shape over a block of cells, each an array (rows, columns)."""
+
+    cos: np.ndarray  # cosine of the two window embeddings
+    margin: np.ndarray  # cosine minus the similarity to the neighbouring sentences
+    delta: np.ndarray  # Gale-Church length deviation
+    score: np.ndarray  # what the search maximises
+
+
 @dataclass
 class Windows:
     embeddings: np.ndarray
@@ -193,11 +175,13 @@ class Scorer:
         self.tgt = {b: tgt.windows(b) for b in range(1, max_align + 1) if b <= self.m}
         self.ratio = tgt.chars.sum() / max(src.chars.sum(), 1.0)  # the document's own length ratio
         # sentence embeddings with a zero row before and after, for the neighbours of windows at either end
-        pad = lambda e: np.concatenate([np.zeros((1, e.shape[1]), e.dtype), e, np.zeros((1, e.shape[1]), e.dtype)])
-        self.src_padded, self.tgt_padded = pad(self.src[1].embeddings), pad(self.tgt[1].embeddings)
+        def padded(e: np.ndarray) -> np.ndarray:
+            zero = np.zeros((1, e.shape[1]), e.dtype)
+            return np.concatenate([zero, e, zero])
+        self.src_padded, self.tgt_padded = padded(self.src[1].embeddings), padded(self.tgt[1].embeddings)
         # the similarity of two unrelated sentences here: stands in for a neighbour beyond either end
         self.unrelated, self.scale = 0.0, 1.0
-        cosines = banded(lambda rows, j0, j1: self.block(rows, 1, 1, j0, j1)[0], 1, 1, lo, hi)
+        cosines = banded(lambda rows, j0, j1: self.block(rows, 1, 1, j0, j1).cos, 1, 1, lo, hi)
         self.unrelated = float(np.median(cosines[np.isfinite(cosines)]))
         self.scale = self._margin_scale(lo, hi)
 
@@ -205,14 +189,14 @@ class Scorer:
         """How far the best 1-1 margin of a sentence typically stands above an ordinary one in this document:
         the unit of all scores, so that the bead and skip constants mean the same in close and loose
         translations and in every language pair."""
-        margins = banded(lambda rows, j0, j1: self.block(rows, 1, 1, j0, j1)[1], 1, 1, lo, hi)
+        margins = banded(lambda rows, j0, j1: self.block(rows, 1, 1, j0, j1).margin, 1, 1, lo, hi)
         rows = np.isfinite(margins).sum(axis=1) >= 3
         if rows.sum() < 5:  # too few sentences to measure: a typical value of the default model
             return DEFAULT_SCALE
         margins = np.where(np.isfinite(margins[rows]), margins[rows], np.nan)
         return max(float(np.median(np.nanmax(margins, axis=1)) - np.median(np.nanmedian(margins, axis=1))), 0.01)
 
-    def block(self, rows: np.ndarray, a: int, b: int, j0: int, j1: int) -> tuple[np.ndarray, ...]:
+    def block(self, rows: np.ndarray, a: int, b: int, j0: int, j1: int) -> BeadScores:
         """Cosine, margin, Gale-Church delta and score of the beads src[i-a:i] x tgt[j-b:j] for the consecutive
         rows i >= a and the columns j0 <= j <= j1 (j0 >= b); each an array (rows, columns).
 
@@ -247,7 +231,7 @@ class Scorer:
         qx, qy = x.question[starts][:, None], y.question[cols][None, :]
         score += s.question_weight * np.where(qx == qy, qx * 1.0, -1.0)
         score += s.merge * (a + b - 2)
-        return cos, margin, delta, score
+        return BeadScores(cos, margin, delta, score)
 
 
 def banded(values, a: int, b: int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -283,7 +267,7 @@ def _best_path(n: int, m: int, lo: np.ndarray, hi: np.ndarray, shapes: list[tupl
     are filled one at a time, vectorised over the row; the 0-1 beads inside a row are a running maximum.
     Returns the beads as half-open ranges (i0, i1, j0, j1).
     """
-    scores = {(a, b): banded(lambda rows, j0, j1: scorer.block(rows, a, b, j0, j1)[3], a, b, lo, hi)
+    scores = {(a, b): banded(lambda rows, j0, j1: scorer.block(rows, a, b, j0, j1).score, a, b, lo, hi)
               for a, b in shapes if a and b and a <= n and b <= m}
     width = int((hi - lo).max()) + 1
     total = np.full((n + 1, width), -np.inf)
@@ -398,10 +382,10 @@ def _described(path: list[tuple[int, int, int, int]], scorer: Scorer, lo: np.nda
         else:  # minus the best 1-1 margin the lone sentence has with a sentence of the band around it
             if a:
                 cols = max(lo[i1], 1), hi[i1]
-                best = scorer.block(np.array([i1]), 1, 1, *cols)[1].max() if cols[0] <= cols[1] else 0.0
+                best = scorer.block(np.array([i1]), 1, 1, *cols).margin.max() if cols[0] <= cols[1] else 0.0
             else:
                 rows = [i for i in range(max(i0 - 2, 1), min(i0 + 3, len(lo))) if lo[i] <= j1 <= hi[i]]
-                best = max((scorer.block(np.array([i]), 1, 1, j1, j1)[1][0, 0] for i in rows), default=0.0)
+                best = max((scorer.block(np.array([i]), 1, 1, j1, j1).margin[0, 0] for i in rows), default=0.0)
             bead = Bead(tuple(range(i0, i1)), tuple(range(j0, j1)), margin=-float(best) / scorer.scale)
         beads.append(bead)
         deltas.append(float(delta))

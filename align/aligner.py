@@ -63,6 +63,8 @@ class Settings:
 
 # ---------------------------------------------------------------------------------------------- features
 
+# Not score._NUMBER's stricter reading (which wants no letter before a number): digits right after a Chinese
+# character count here, and using it lowered MAC dev strict F1 0.844 -> 0.842 with no gain elsewhere.
 _NUMBER = re.compile(r"\d+(?:[.,]\d{3})*(?:[.,]\d+)?")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 EVIDENCE_DIM = 32  # slots of the hashed bags of numbers and of names

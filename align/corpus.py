@@ -19,7 +19,8 @@ that succeeded in this run. Unit ids are `<doc>.<sr>-0001`, unique across the me
 `workers > 1` runs jobs in a pool of processes (spawned, not forked: torch does not survive a fork with its
 threads running); each worker keeps one embedder, so the model is loaded at most once per worker, and gets an
 equal share of the CPU threads. A worker costs the import of sentence-transformers and the model load (about
-12 s here), so more workers pay off only with many documents and more cores than one process keeps busy.
+8 s here: bench/bench_model.py), so more workers pay off only with many documents and more cores than one
+process keeps busy.
 """
 from __future__ import annotations
 

@@ -93,13 +93,7 @@ def split(file, lang, output):
     from . import read, segment
     from .files import atomic_write
 
-    sentences = segment.split_document(read.read_text(file), lang)
-    lines: list[str] = []
-    for previous, sentence in zip([None, *sentences], sentences):
-        if previous is not None and previous.paragraph != sentence.paragraph:
-            lines.append("")
-        lines.append(sentence.text)
-    text = "\n".join(lines) + "\n" if lines else ""
+    text = segment.sentence_lines(segment.split_document(read.read_text(file), lang))
     if output:
         with atomic_write(output) as out:
             out.write(text)

@@ -539,6 +539,16 @@ def split_document(text: str, lang: str) -> list[Sentence]:
     return sentences
 
 
+def sentence_lines(sentences: list[Sentence]) -> str:
+    """One sentence per line, an empty line between paragraphs: what presplit_document reads back."""
+    lines: list[str] = []
+    for previous, sentence in zip([None, *sentences], sentences):
+        if previous is not None and previous.paragraph != sentence.paragraph:
+            lines.append("")
+        lines.append(sentence.text)
+    return "\n".join(lines) + "\n" if lines else ""
+
+
 def presplit_document(text: str) -> list[Sentence]:
     """A pre-split file: one sentence per non-empty line, taken as given (surrounding whitespace
     stripped); blank lines separate paragraphs and are not sentences."""

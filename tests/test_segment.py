@@ -11,7 +11,8 @@ from segment_gold import boundaries, load_passages
 
 from align.records import Sentence
 from align.script import to_cyrillic
-from align.segment import presplit_document, split_document, split_paragraph, split_paragraphs
+from align.segment import (presplit_document, sentence_lines, split_document, split_paragraph,
+                           split_paragraphs)
 
 INTERVIEW = Path(__file__).resolve().parents[1] / "corpora" / "interview"
 SETS = {"sr-Latn": "sr", "sr-Cyrl": "sr", "en": "en"}
@@ -186,3 +187,9 @@ def test_a_hard_wrapped_english_paragraph_is_not_cut_at_its_lines():
     assert [s.text for s in split_document(text, "en")] == [
         "The minister said that the new rules would apply from March, and that the Government had consulted "
         "every Ministry.", "Nobody objected."]
+
+
+def test_sentence_lines_read_back_as_the_same_sentences():
+    sentences = split_document("Prvi pasus. Druga rečenica.\n\nDrugi pasus.\nUvod\nTreći red.", "sr")
+    assert sentence_lines(sentences) == "Prvi pasus.\nDruga rečenica.\n\nDrugi pasus.\nUvod\nTreći red.\n"
+    assert presplit_document(sentence_lines(sentences)) == sentences

@@ -75,7 +75,9 @@ def pair(src, tgt, src_lang, tgt_lang, presplit, tmx_path, beads_path, report_di
     if not (tmx_path or beads_path or report_dir):
         raise AlignUsageError("nothing to write: give -o OUT.tmx, --beads OUT.jsonl or --report-dir DIR")
     pipeline.check_script_choice(script, src_lang, tgt_lang)
-    pipeline.check_outputs(tmx_path, beads_path, report_dir, script)
+    if name is not None and not name.strip():
+        raise AlignUsageError("--name is blank")
+    pipeline.check_outputs(tmx_path, beads_path, report_dir, script, inputs=(src, tgt))
     alignment = pipeline.align_files(src, tgt, src_lang, tgt_lang, presplit=presplit, model=model,
                                      max_align=max_align, name=name, show_progress=show_progress(quiet))
     for path in pipeline.write_outputs(alignment, tmx_path, beads_path, report_dir, script=script):

@@ -75,8 +75,13 @@ def align_sentences(src_sentences: list[str], tgt_sentences: list[str], src_lang
     as from a file. The notebook entry point: `align_sentences(["Hello."], ["Zdravo."], "en", "sr")`."""
     documents = []
     for sentences, lang in ((src_sentences, src_lang), (tgt_sentences, tgt_lang)):
-        if not any(text.strip() for text in sentences):
+        if isinstance(sentences, str):
+            raise AlignUsageError(f"the {lang} sentences must be a list of strings, not one string")
+        if not sentences:
             raise AlignError(f"no {lang} sentences given")
+        blank = next((k for k, text in enumerate(sentences) if not text.strip()), None)
+        if blank is not None:
+            raise AlignError(f"{lang} sentence {blank + 1} is empty")
         script = detect_script(" ".join(sentences)) if is_serbian(lang) else None
         documents.append(Document(name, lang, [Sentence(text, k, 0) for k, text in enumerate(sentences)], script))
     return align_documents(*documents, _embedder(model, embedder), max_align=max_align, name=name)
@@ -122,12 +127,19 @@ def tmx_paths(path: str | os.PathLike, script: str) -> dict[str, Path]:
 
 
 def check_outputs(tmx_path: str | os.PathLike | None = None, beads_path: str | os.PathLike | None = None,
-                  report_dir: str | os.PathLike | None = None, script: str = "keep") -> None:
-    """One clear error, before anything is written (or aligned), if one of the outputs cannot be written."""
+                  report_dir: str | os.PathLike | None = None, script: str = "keep",
+                  inputs: tuple[str | os.PathLike, ...] = ()) -> None:
+    """One clear error, before anything is written (or aligned), if one of the outputs cannot be written, would
+    overwrite an input, or is the same file as another output."""
     paths = [*tmx_paths(tmx_path, script).values()] if tmx_path is not None else []
     paths += [Path(beads_path)] if beads_path is not None else []
-    paths += [Path(report_dir) / "report.html"] if report_dir is not None else []
-    for path in paths:
+    report_files = [Path(report_dir) / name for name in report.REPORT_FILES] if report_dir is not None else []
+    taken = {Path(path).resolve(): "an input" for path in inputs}
+    for path in paths + report_files:
+        if path.resolve() in taken:
+            raise AlignUsageError(f"would overwrite {taken[path.resolve()]}; give another output path", path)
+        taken[path.resolve()] = "another output"
+    for path in paths + report_files[:1]:
         check_writable(path)
 
 

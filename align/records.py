@@ -45,7 +45,10 @@ class Document:
         """BCP-47 tag for TMX: Serbian gets its script subtag (sr-Latn / sr-Cyrl)."""
         if is_serbian(self.lang) and self.script in ("Latn", "Cyrl"):
             return f"sr-{self.script}"
-        return self.lang
+        try:
+            return langcodes.standardize_tag(self.lang.replace("_", "-"))  # EN -> en, en_us -> en-US, eng -> en
+        except (langcodes.tag_parser.LanguageTagError, ValueError):
+            return self.lang
 
     @property
     def texts(self) -> list[str]:

@@ -369,7 +369,7 @@ def merge_tmx(paths: list[str | os.PathLike], output: str | os.PathLike) -> tupl
         source = primary_language(document.srclang) if document.srclang not in (None, ALL_LANGUAGES) else None
         if first is None:
             first = (paths[0], languages, source)
-        elif languages != first[1] or source != first[2]:
+        elif languages != first[1] or None not in (source, first[2]) and source != first[2]:
             def describe(langs, src):
                 return f"{'/'.join(sorted(langs))} with source {src or '*all*'}"
             raise AlignError(f"holds {describe(languages, source)}, but {first[0]} holds "

@@ -116,9 +116,23 @@ def test_pair_writes_no_output_when_one_cannot_be_written(tmp_path, bad_output):
     """Checked before aligning: the TMX that could be written is not, and nothing is created on the way."""
     result = run("pair", GOOD_EN, GOOD_SR, "-o", tmp_path / "new" / "doc.tmx", *bad_output)
     assert result.exit_code == 1
-    assert_one_error_line(result, Path(bad_output[1]) / ("report.html" if "report" in bad_output[0] else ""),
+    assert_one_error_line(result, Path(bad_output[1]) / ("units.csv" if "report" in bad_output[0] else ""),
                           "cannot write")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_pair_never_overwrites_an_input_or_writes_two_outputs_to_one_file(tmp_path):
+    src, tgt = tmp_path / "en.txt", tmp_path / "sr.txt"
+    src.write_bytes(GOOD_EN.read_bytes())
+    tgt.write_bytes(GOOD_SR.read_bytes())
+    result = run("pair", src, tgt, "-o", src)
+    assert result.exit_code == 2
+    assert_one_error_line(result, src, "would overwrite an input; give another output path")
+    result = run("pair", src, tgt, "-o", tmp_path / "out.tmx", "--beads", tmp_path / "out.tmx")
+    assert result.exit_code == 2
+    assert_one_error_line(result, tmp_path / "out.tmx", "would overwrite another output")
+    assert src.read_bytes() == GOOD_EN.read_bytes() and sorted(p.name for p in tmp_path.iterdir()) == [
+        "en.txt", "sr.txt"]
 
 
 def test_missing_output_directories_are_created(tmp_path):

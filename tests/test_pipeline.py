@@ -23,6 +23,10 @@ def test_align_sentences_gives_an_alignment_ready_to_write(tmp_path):
 
 def test_align_sentences_errors():
     with pytest.raises(AlignError, match="no sr sentences given"):
-        pipeline.align_sentences(EN, ["  "], "en", "sr")
+        pipeline.align_sentences(EN, [], "en", "sr")
+    with pytest.raises(AlignError, match="sr sentence 2 is empty"):
+        pipeline.align_sentences(EN, ["Zdravo.", "  "], "en", "sr")
+    with pytest.raises(AlignUsageError, match="a list of strings, not one string"):
+        pipeline.align_sentences("Hello.", ["Zdravo."], "en", "sr")
     with pytest.raises(AlignUsageError, match="a model or an embedder, not both"):
         pipeline.align_sentences(EN, SR, "en", "sr", model="x", embedder=Embedder(cache=False))

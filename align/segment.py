@@ -488,20 +488,28 @@ def split_paragraph(paragraph: str, lang: str) -> list[str]:
     return _split_by_pysbd(text, family)
 
 
-# A line that opens a list item: a bullet or dash, or "1." / "2)" / "a)" before a capitalised word.
-_BULLET_LINE = re.compile(r"[-–—•·*▪◦‣]\s")
+# A line that opens a list item: a bullet, or "1." / "2)" / "a)" before a word. An en or em dash opens a line of
+# dialogue ("– Da, rekao je.") only before a capital: in wrapped text it may be a parenthetical dash.
+_BULLET_LINE = re.compile(r"[-•·*▪◦‣]\s")
+_DASH_LINE = re.compile(r"[–—]\s+[„“\"'(«]?[^\W\d_]")
 _NUMBERED_LINE = re.compile(r"(?:\d{1,2}[.)]|[^\W\d_][)])\s+[„“\"'(«]?[^\W\d_]")
 HEADING_SHARE = 0.6  # a line without final punctuation shorter than this share of the paragraph's longest
 
 
-def _starts_block(previous: str, line: str, longest: int) -> bool:
+def _starts_block(previous: str, line: str, following: str, longest: int) -> bool:
     """Whether a line break inside a paragraph ends a segment whatever the sentence rules say: before a list
-    item, or after a heading (a line without final punctuation, short beside the paragraph's longest line)."""
+    item, or after a heading (a line without final punctuation, short beside the paragraph's longest line).
+    A numbered line is an item after a line ending in punctuation, or inside a run of numbered lines (a list);
+    alone after an unfinished line it is more likely a wrapped date or number ("u\n15. marta")."""
     previous_end = previous.rstrip(_CLOSERS)[-1:]
     if _BULLET_LINE.match(line):
         return True
+    dash = _DASH_LINE.match(line)
+    if dash and (line[dash.end() - 1].isupper() or previous_end in _TERMINALS + ":;"):
+        return True
     numbered = _NUMBERED_LINE.match(line)
-    if numbered and line[numbered.end() - 1].isupper() and previous_end in _TERMINALS + ":;":
+    if numbered and (previous_end in _TERMINALS + ":;" and line[numbered.end() - 1].isupper()
+                     or previous_end == ":" or _NUMBERED_LINE.match(previous) or _NUMBERED_LINE.match(following)):
         return True
     starts_like_a_sentence = line[0].isupper() or line[0].isdigit() or line[0] in _OPENERS
     return (previous_end not in _TERMINALS + ":;," and starts_like_a_sentence
@@ -520,8 +528,8 @@ def line_blocks(paragraph: str) -> list[str]:
         return lines
     longest = max(map(len, lines))
     blocks = [lines[0]]
-    for previous, line in zip(lines, lines[1:]):
-        if _starts_block(previous, line, longest):
+    for previous, line, following in zip(lines, lines[1:], [*lines[2:], ""]):
+        if _starts_block(previous, line, following, longest):
             blocks.append(line)
         else:
             blocks[-1] += "\n" + line

@@ -193,3 +193,19 @@ def test_sentence_lines_read_back_as_the_same_sentences():
     sentences = split_document("Prvi pasus. Druga rečenica.\n\nDrugi pasus.\nUvod\nTreći red.", "sr")
     assert sentence_lines(sentences) == "Prvi pasus.\nDruga rečenica.\n\nDrugi pasus.\nUvod\nTreći red.\n"
     assert presplit_document(sentence_lines(sentences)) == sentences
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Shopping list\n1. Milk\n2. Bread\n3. Eggs", ["Shopping list", "1. Milk", "2. Bread", "3. Eggs"]),
+    ("Spisak za kupovinu:\n1. mleko\n2. hleb", ["Spisak za kupovinu:", "1. mleko", "2. hleb"]),
+    ("a) first option\nb) second option", ["a) first option", "b) second option"]),
+    # a parenthetical dash or a date opening a wrapped line continues the sentence
+    ("Rezultati ispitivanja kvaliteta vode, kako je juče rekao direktor instituta\n– biće objavljeni sledeće "
+     "nedelje.", ["Rezultati ispitivanja kvaliteta vode, kako je juče rekao direktor instituta – biće objavljeni "
+                  "sledeće nedelje."]),
+    ("Sastanak je zakazan za sredu, a prethodni je bio održan u\n15. marta prošle godine, kada su usvojene odluke.",
+     ["Sastanak je zakazan za sredu, a prethodni je bio održan u 15. marta prošle godine, kada su usvojene "
+      "odluke."]),
+])
+def test_list_runs_and_wrapped_continuations(text, expected):
+    assert [s.text for s in split_document(text, "sr")] == expected

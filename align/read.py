@@ -9,7 +9,9 @@ Plain text comes in whatever encoding people have. The order of decisions:
    are tried, and the decoding whose words read as Serbian wins (see `serbian_decoding`);
 5. text that is mostly valid UTF-8 with a few stray bytes (pasted from an 8-bit source), which no single
    decoding reads right, is an error naming the first stray byte;
-6. anything else is left to charset-normalizer.
+6. windows-1252 when its non-ASCII characters are punctuation or accents inside mostly-ASCII words
+   (`western_decoding`);
+7. anything else is left to charset-normalizer.
 
 Step 4 exists because charset-normalizer alone often picks a neighbouring code page for Serbian (cp1252,
 mac_latin2, cp852 or iso8859_10 instead of the Central European page; mac_cyrillic instead of windows-1251): those
@@ -105,7 +107,7 @@ def decode_bytes(data: bytes, path: str | os.PathLike | None = None) -> str:
         line = data.count(b"\n", 0, not_utf8) + 1
         raise AlignError(f"undecodable: UTF-8 text with a byte that is not UTF-8 (0x{data[not_utf8]:02X} on line "
                          f"{line}, byte {not_utf8}); mixed encodings, re-save the file as UTF-8", path)
-    text = text or punctuation_only_decoding(data)
+    text = text or western_decoding(data)
     if text is None:
         match = charset_normalizer.from_bytes(data).best()
         if match is None:
@@ -150,22 +152,33 @@ def serbian_decoding(data: bytes) -> str | None:
     return best[1] if best else None
 
 
-def punctuation_only_decoding(data: bytes) -> str | None:
-    """windows-1252 when its only non-ASCII characters are punctuation (curly quotes, dashes, no-break spaces).
+def western_decoding(data: bytes) -> str | None:
+    """windows-1252 when its non-ASCII characters are punctuation (curly quotes, dashes, €, no-break spaces) or
+    accented letters inside mostly-ASCII words of a plausible case (café, naïve, Zürich).
 
-    The Windows code pages share these, so any of them gives the same text; charset-normalizer, with no letters
-    to go by, sometimes picks a Baltic or Mac page instead (measured on the English interview).
+    With punctuation only, the Windows code pages give the same text, yet charset-normalizer sometimes picks a
+    Baltic or Mac page (measured on the English interview); with accents it picked cp1257 for English text
+    (café -> cafķ). Cyrillic read as windows-1252 yields words of accented letters only, and fails here.
     """
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         return None
-    if CONTROL.search(text) or any(c.isalpha() for c in text if not c.isascii()):
+    if CONTROL.search(text):
         return None
-    return text
+    words = [w for w in WORD.findall(text) if not w.isascii()]
+    plausible = [w for w in words if (w.islower() or w.isupper() or w.istitle())
+                 and (len(w) <= 2 or 2 * sum(c.isascii() for c in w) >= len(w))]
+    return text if len(plausible) >= SERBIAN_FIT * len(words) else None
+
+
+# Serbian's one-letter words: a lone other letter ("Ђ" from a windows-1252 "€" read as windows-1251) is no word.
+SERBIAN_ONE_LETTER_WORDS = frozenset("аиуоскв" + "АИУОСКВ")
 
 
 def reads_as_serbian(word: str) -> bool:
+    if len(word) == 1 and not word.isascii():
+        return word in SERBIAN_ONE_LETTER_WORDS
     letters = set(word)
     latin = all(c.isascii() or c in SERBIAN_LATIN_LETTERS for c in letters) and any(map(str.isascii, letters))
     script_ok = latin or letters <= SERBIAN_CYRILLIC_LETTERS

@@ -182,3 +182,13 @@ def test_serbian_cyrillic_text_round_trips_through_its_8bit_code_pages(text, cod
     code page, while e.g. ISO-8859-5 "у" is windows-1251 "г" and windows-1251 "АР" is ISO-8859-5 "Ра"."""
     assume(re.search("[клмноп]", text))
     assert decode_bytes(text.encode(codepage)) == text
+
+
+@pytest.mark.parametrize("text, codepage", [
+    ("The ticket costs €50 – or £45 – and includes lunch.", "cp1252"),  # € is Ђ in windows-1251
+    ("We met at the café; the naïve plan, as the résumé said, was Zürich.", "cp1252"),
+    ("Kotizacija je 50 €, a rok za prijavu je sutra.", "cp1250"),  # Serbian without č ć š ž đ
+    ("Ово је тест – са цртом и € знаком.", "cp1251"),
+])
+def test_euro_signs_and_western_accents_in_8bit_text(text, codepage):
+    assert decode_bytes(text.encode(codepage)) == text

@@ -142,7 +142,7 @@ def serbian_decoding(data: bytes) -> str | None:
             continue
         if CONTROL.search(text):
             continue
-        words = [w for w in WORD.findall(text) if not w.isascii()]
+        words = voting_words(text)
         if not words:
             continue  # here the non-ASCII bytes are punctuation: nothing Serbian to go by
         serbian = [w for w in words if reads_as_serbian(w)]
@@ -150,6 +150,14 @@ def serbian_decoding(data: bytes) -> str | None:
         if rank[0] >= SERBIAN_FIT and (best is None or rank > best[0]):
             best = (rank, text)
     return best[1] if best else None
+
+
+def voting_words(text: str) -> list[str]:
+    """The non-ASCII words that tell a code page: a lone capital only as an initial ("Е. Петровић"), since a lone
+    capital is as often a sign read in the wrong code page (windows-1250's "50 €" and "£45" are "50 Ђ" and
+    "Ј45" in windows-1251)."""
+    return [m.group() for m in WORD.finditer(text) if not m.group().isascii()
+            and not (len(m.group()) == 1 and m.group().isupper() and text[m.end():m.end() + 1] != ".")]
 
 
 def western_decoding(data: bytes) -> str | None:
@@ -166,19 +174,16 @@ def western_decoding(data: bytes) -> str | None:
         return None
     if CONTROL.search(text):
         return None
-    words = [w for w in WORD.findall(text) if not w.isascii()]
+    all_words = WORD.findall(text)
+    words = [w for w in all_words if not w.isascii()]
+    if 2 * len(words) > len(all_words):  # accents are the exception in Western text, the rule in misread Cyrillic
+        return None
     plausible = [w for w in words if (w.islower() or w.isupper() or w.istitle())
                  and (len(w) <= 2 or 2 * sum(c.isascii() for c in w) >= len(w))]
     return text if len(plausible) >= SERBIAN_FIT * len(words) else None
 
 
-# Serbian's one-letter words: a lone other letter ("Ђ" from a windows-1252 "€" read as windows-1251) is no word.
-SERBIAN_ONE_LETTER_WORDS = frozenset("аиуоскв" + "АИУОСКВ")
-
-
 def reads_as_serbian(word: str) -> bool:
-    if len(word) == 1 and not word.isascii():
-        return word in SERBIAN_ONE_LETTER_WORDS
     letters = set(word)
     latin = all(c.isascii() or c in SERBIAN_LATIN_LETTERS for c in letters) and any(map(str.isascii, letters))
     script_ok = latin or letters <= SERBIAN_CYRILLIC_LETTERS

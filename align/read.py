@@ -174,12 +174,9 @@ def western_decoding(data: bytes) -> str | None:
         return None
     if CONTROL.search(text):
         return None
-    all_words = WORD.findall(text)
-    words = [w for w in all_words if not w.isascii()]
-    if 2 * len(words) > len(all_words):  # accents are the exception in Western text, the rule in misread Cyrillic
-        return None
+    words = [w for w in WORD.findall(text) if not w.isascii()]
     plausible = [w for w in words if (w.islower() or w.isupper() or w.istitle())
-                 and (len(w) <= 2 or 2 * sum(c.isascii() for c in w) >= len(w))]
+                 and (len(w) == 1 or 2 * sum(c.isascii() for c in w) >= len(w))]
     return text if len(plausible) >= SERBIAN_FIT * len(words) else None
 
 

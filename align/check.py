@@ -87,7 +87,7 @@ class CheckResult:
 
 def _languages(document, src_lang: str | None, tgt_lang: str | None, path) -> tuple[str, str]:
     """The source language (given, else the header's srclang) and the target (given, else the most common other)."""
-    from .tmx import ALL_LANGUAGES
+    from .tmx import ALL_LANGUAGES, script_subtag
 
     found = Counter(v.lang for unit in document.units for v in unit.variants)
     if not found:
@@ -100,6 +100,9 @@ def _languages(document, src_lang: str | None, tgt_lang: str | None, path) -> tu
         if not others:
             raise AlignError(f"no language other than {src} found; give --tgt-lang", path)
         tgt_lang = others.most_common(1)[0][0]
+        same_language = {lang for lang in others if primary_language(lang) == primary_language(tgt_lang)}
+        if len({script_subtag(lang) for lang in same_language}) > 1:
+            tgt_lang = primary_language(tgt_lang)  # sr-Latn and sr-Cyrl targets: check them all
     if not any(primary_language(lang) == primary_language(src) for lang in found):
         raise AlignError(f"no {src} text found (languages: {', '.join(sorted(found))})", path)
     if not any(primary_language(lang) == primary_language(tgt_lang) for lang in found):

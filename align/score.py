@@ -45,7 +45,8 @@ MISMATCHED = "mismatched-documents"
 MISLABELLED = "mislabelled-script"
 INLINE_CODES = "inline-codes"
 
-SEVERE = frozenset({MISMATCHED, MISLABELLED, INLINE_CODES, EMPTY, UNALIGNED, UNTRANSLATED, TRUNCATED, LOW_CONFIDENCE, LOW_MARGIN, LENGTH_RATIO})
+SEVERE = frozenset({MISMATCHED, MISLABELLED, INLINE_CODES, EMPTY, UNALIGNED, UNTRANSLATED, TRUNCATED,
+                    LOW_CONFIDENCE, LOW_MARGIN, LENGTH_RATIO})
 
 # What each flag means, for the report's legend, most severe first.
 FLAG_MEANINGS = {
@@ -388,7 +389,7 @@ def check_script_label(tag: str, text: str, side: str) -> Flag | None:
 
 
 def check_inline_codes(src_codes: Sequence[str], tgt_codes: Sequence[str]) -> Flag | None:
-    """Inline native codes (<ph>, <bpt>/<ept>, <it>, <ut> of a TMX) that one side has and the other has not."""
+    """Inline markup (<ph>, <bpt>/<ept>, <it>, <ut>, <hi> of a TMX) that one side has and the other has not."""
     if Counter(src_codes) == Counter(tgt_codes):
         return None
 

@@ -126,10 +126,12 @@ MIXED_MIN_SHARE = 1 / 3
 def detect_script(text: str) -> str | None:
     """"Latn", "Cyrl", "mixed", or None when the text has no Latin or Cyrillic letters.
 
-    URLs, domains and e-mail addresses are not counted. "mixed" means the smaller script holds at
-    least a third of the letters: a Cyrillic text quoting Latin names or acronyms stays "Cyrl".
+    URLs, domains, e-mail addresses and the words to_cyrillic keeps in Latin (foreign names, brands, kept
+    acronyms) are not counted: they are written so in either script. "mixed" means the smaller script holds at
+    least a third of the letters: "Бренд Facebook и YouTube" is "Cyrl".
     """
-    counted = _TOKEN.sub(lambda m: "" if m.group("protected") else m.group(0), text)
+    counted = _TOKEN.sub(lambda m: "" if m.group("protected") or _keeps_latin(m.group(0), frozenset())
+                         else m.group(0), text)
     latin = len(_LATIN_LETTER.findall(counted))
     cyrillic = len(_CYRILLIC_LETTER.findall(counted))
     total = latin + cyrillic

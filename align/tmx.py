@@ -65,7 +65,7 @@ class TmxVariant:
 
     lang: str
     text: str
-    codes: tuple[str, ...] = ()  # the inline native-code elements of its <seg> (ph, bpt, ept, it, ut), in order
+    codes: tuple[str, ...] = ()  # its <seg>'s inline markup: native codes (ph, bpt, ept, it, ut) and hi, in order
 
 
 @dataclass
@@ -295,7 +295,7 @@ def _read_unit(tu: etree._Element, path: str | os.PathLike) -> TmxUnit:
         seg = tuv.find("seg")
         if lang is None:
             raise AlignError(f"line {tuv.sourceline}: <tuv> without xml:lang", path)
-        codes = () if seg is None else tuple(code.tag for code in seg.iter(*_CODE_ELEMENTS))
+        codes = () if seg is None else tuple(code.tag for code in seg.iter(*_CODE_ELEMENTS, "hi"))
         variants.append(TmxVariant(lang, "" if seg is None else _seg_text(seg, path), codes))
     props, notes = _props_and_notes(tu, path)
     attrs = {k: v for k, v in tu.attrib.items() if k != "tuid"}

@@ -8,8 +8,8 @@
 
 Sets (../shared/benchmarks, see its README): Text+Berg test (de-fr, 7 docs), Text+Berg dev (de-fr), MAC dev
 (zh-en), ParIce (en-is), five English-Serbian documents written blind (bench/data/ensr) and corpora/interview
-(en against sr-Latn and sr-Cyrl). Every document is aligned with the default model and max_align 4, exactly as `align pair --presplit` does; strict/lax P/R/F1 as defined in the
-benchmarks README (align.evaluate). The first run encodes every sentence (a few minutes on 2 cores); the
+(en against sr-Latn and sr-Cyrl). Every document is aligned with the default model and max_align 4, exactly as
+`align pair --presplit` does; strict/lax P/R/F1 as defined in the benchmarks README (align.evaluate). The first run encodes every sentence (a few minutes on 2 cores); the
 embedding cache makes later runs fast.
 """
 from __future__ import annotations

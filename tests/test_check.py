@@ -209,3 +209,18 @@ def test_inline_codes_the_sides_do_not_share_are_flagged(tmp_path):
     assert pairs[0][1:] == ("Press  to go.", "Pritisnite da krenete.")
     assert [[(f.name, f.reason) for f in flags] for flags in label_flags] == [
         [(score.INLINE_CODES, "inline codes differ: source 1 bpt, 1 ept, 1 ph, target none")], []]
+
+
+def test_a_file_with_targets_in_both_scripts_checks_them_all(tmp_path):
+    """No script is taken for the target when both are found; a Cyrillic text quoting Latin brands is Cyrillic."""
+    document = tmx.TmxDocument("1.4", tmx.tmx_header("en"), [
+        tmx.TmxUnit("a", [tmx.TmxVariant("en", "Good morning."), tmx.TmxVariant("sr-Latn", "Dobro jutro.")]),
+        tmx.TmxUnit("b", [tmx.TmxVariant("en", "Facebook and YouTube, Microsoft Windows."),
+                          tmx.TmxVariant("sr-Cyrl", "Бренд Facebook и YouTube, Microsoft Windows.")]),
+        tmx.TmxUnit("c", [tmx.TmxVariant("en", "Thank you all."), tmx.TmxVariant("sr-Cyrl", "Hvala svima, drugovi.")])])
+    path = tmp_path / "both.tmx"
+    tmx.write_document(document, path)
+    pairs, _, tgt_lang, label_flags = check.read_pairs(path)
+    assert tgt_lang == "sr" and [p[2] for p in pairs] == [
+        "Dobro jutro.", "Бренд Facebook и YouTube, Microsoft Windows.", "Hvala svima, drugovi."]
+    assert [[f.name for f in flags] for flags in label_flags] == [[], [], [score.MISLABELLED]]

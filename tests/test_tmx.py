@@ -229,7 +229,8 @@ def test_read_tmx_11_with_lang_attributes_and_inline_codes(tmp_path):
     assert document.header_notes == ["old memory"]
     unit = document.units[0]
     assert unit.attrs == {"usagecount": "3", "creationdate": "19990101T000000Z"} and unit.notes == ["checked"]
-    assert unit.variants == [tmx.TmxVariant("EN-US", "Press Save now and wait.", ("bpt", "ept", "ph", "it", "ut")),
+    assert unit.variants == [tmx.TmxVariant("EN-US", "Press Save now and wait.",
+                                            ("bpt", "ept", "ph", "it", "hi", "ut")),
                              tmx.TmxVariant("SR-LATN", "Pritisnite Sačuvaj sada.", ("bpt", "ept"))]
 
 

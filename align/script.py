@@ -69,6 +69,8 @@ LATIN_ACRONYMS = frozenset({
     "OCC", "DEEP",
     # protocols, currency codes and the English acronym that letter-by-letter would misspell (ЦОВИД for КОВИД)
     "HTTP", "HTTPS", "FTP", "EUR", "USD", "GBP", "CHF", "RSD", "COVID",
+    # file formats and programming terms: written so in Cyrillic text about computing
+    "JSON", "YAML", "SQL", "PHP", "SSL", "TLS", "SSH", "DNS", "VPN", "RAM", "CPU", "GPU",
 })
 # International brands written in English spelling, which letter-by-letter conversion would misspell
 # (Фацебоок): kept in Latin with any Serbian case ending (Facebooku, Googlea).
@@ -108,8 +110,12 @@ _PROTECTED = (
     r"|(?<![\w@])@\w+"
     r"|(?i:ctrl|alt|shift|cmd|fn|win)(?:\+\w+)+"  # keyboard shortcuts: Ctrl+C, Ctrl+Shift+S
     r"|[\w.-]*_[\w.-]*"  # identifiers and file names with an underscore: report_final.docx, max_align
-    r"|\b[\w-]+\.(?:docx?|xlsx?|pptx?|odt|ods|pdf|txt|csv|tsv|zip|rar|png|jpe?g|gif|svg|mp[34]|exe|json|xml|tmx"
-    r"|html?|py|js)\b"  # file names
+    r"|\b[\w-]+\.(?:docx?|xlsx?|pptx?|odt|ods|pdf|txt|csv|tsv|zip|rar|7z|gz|tar|png|jpe?g|gif|svg|webp|mp[34]"
+    r"|wav|avi|mov|mkv|iso|exe|msi|dll|apk|json|xml|tmx|ya?ml|ini|cfg|conf|log|md|html?|css|py|js|ts|java|sh"
+    r"|bat|sql|db)\b"  # file names
+    r"|(?<![\w/\\])(?:[A-Za-z]:)?[\\/](?:[\w.-]+[\\/])*[\w.-]+"  # paths: /home/marko/projekat, C:\Users\Marko
+    r"|(?<!\S)--?[A-Za-z][\w-]*"  # command-line options: --help, -v
+    r"|\bv\d+(?:\.\d+)+\b"  # versions: v2.3.1
     r"|\b(?:[A-Za-z0-9-]+\.)+(?:rs|srb|com|net|org|info|eu|me|ba|hr|io|gov|edu|co|uk|de|ru|fr|it"
     r"|at|ch|int|mk|si|ly)\b(?:/[^\s<>\"“”„«»]*)?"
 )
@@ -231,7 +237,9 @@ def _keeps_latin(word: str, keep: frozenset[str]) -> bool:
 
 
 def _is_case_ending(word: str, before: str) -> bool:
-    return len(word) <= 3 and word.islower() and _is_all_caps(before)
+    """A Serbian case ending hyphenated to a word kept in Latin: HTTPS-а, YouTube-у, PayPal-ом."""
+    return len(word) <= 3 and word.islower() and not word.isupper() and (before[:1].isupper() or
+                                                                        _is_camel_case(before))
 
 
 def to_cyrillic(text: str, keep: Iterable[str] = ()) -> str:

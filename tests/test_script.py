@@ -171,6 +171,10 @@ def test_conversion_keeps_every_non_letter_in_place(text):
     ("Wi-Fi mreža radi, a na Facebooku piše.", "Wi-Fi мрежа ради, а на Facebooku пише."),
     ("Cena je 5 EUR preko HTTPS-a i USB-om.", "Цена је 5 EUR преко HTTPS-а и USB-ом."),
     ("COVID-19 je prošao; crno-beli film.", "COVID-19 је прошао; црно-бели филм."),
+    ("Otvorite config.yaml ili /home/marko/projekat i/ili C:\\Users\\Marko.",
+     "Отворите config.yaml или /home/marko/projekat и/или C:\\Users\\Marko."),
+    ("Pokrenite --help ili -v za verziju v2.3.1 - to je sve.", "Покрените --help или -v за верзију v2.3.1 - то је све."),
+    ("JSON i XML, na YouTube-u i PayPal-om.", "JSON и XML, на YouTube-у и PayPal-ом."),
 ])
 def test_code_file_names_brands_and_compounds_are_not_half_converted(latin, cyrillic):
     assert to_cyrillic(latin) == cyrillic

@@ -4,7 +4,7 @@ Input: every subfolder of DIR holding `en.txt` and a Serbian file (`sr.txt`, `sr
 English is aligned against each Serbian file found (one job per pair). Output layout under OUT:
 
     OUT/summary.json, OUT/summary.csv            one row per job: sentences, units, flagged, time, status, error
-    OUT/corpus.en-sr-Latn.tmx                    the merged TMX of all documents, one per Serbian script found
+    OUT/corpus.en-sr-Latn.tmx                    the merged TMX of all documents but suspect ones, one per script
     OUT/corpus.en-sr-Cyrl.tmx                      (with --script latn|cyrl one file; with both, two)
     OUT/<doc>/<doc>.en-<sr>.tmx                  per job; <sr> is the Serbian file's name (sr, sr-Latn, sr-Cyrl),
     OUT/<doc>/<doc>.en-<sr>.beads.jsonl            so the names are known before the script is detected and
@@ -181,7 +181,10 @@ def align_corpus(directory: str | os.PathLike, outdir: str | os.PathLike, script
                     bar.update()
     rows = [outcomes[job.label][0] for job in jobs]
     rows += [DocumentRow(name, name, "", status="skipped", error=why) for name, why in incomplete_folders(directory)]
-    alignments = [alignment for job in jobs if (alignment := outcomes[job.label][1]) is not None]
+    # a suspect document (not a translation, languages swapped) keeps its own outputs but stays out of the merged
+    # TMX, which goes into translation memories where a unit's notes are seldom read
+    alignments = [alignment for job in jobs
+                  if (alignment := outcomes[job.label][1]) is not None and not alignment.warnings]
     merged = write_merged_tmx(alignments, outdir, script)
     summaries = write_summary(rows, outdir, directory, script, merged)
     return CorpusResult(rows, merged, summaries)
@@ -209,7 +212,7 @@ def run_job(job: CorpusJob, outdir: Path, script: str, embedder) -> tuple[Docume
     row.flagged = sum(1 for bead in alignment.units if bead.flags)
     row.tag = alignment.tgt.tag
     if alignment.warnings:
-        row.status, row.warning = "suspect", "; ".join(alignment.warnings)
+        row.status, row.warning = "suspect", "; ".join(alignment.warnings) + " (left out of the merged TMX)"
     row.outputs = [str(path) for path in written]
     row.seconds = time.perf_counter() - started
     alignment.src_embeddings = alignment.tgt_embeddings = None  # the report is written; the merged TMX needs text

@@ -168,3 +168,27 @@ def test_corpus_cli_reports_the_failed_document_and_exits_1(tmp_path):
         "corpus.en-sr-Cyrl.tmx", "corpus.en-sr-Latn.tmx", "ok", "summary.csv", "summary.json"]
     latin = tmx_units(tmp_path / "out" / "corpus.en-sr-Latn.tmx")
     assert latin[0]["sr-Latn"] == "Gradska biblioteka će tokom ispitnog roka raditi do ponoći."
+
+
+@pytest.mark.slow
+def test_suspect_documents_stay_out_of_the_merge_and_incomplete_folders_are_reported(tmp_path):
+    from ensr_gold import ENSR_DIR
+
+    corpus = tmp_path / "corpus"
+    for name, en, sr in (("news", "news.en.txt", "news.sr-Latn.txt"), ("mixup", "news.en.txt", "rules.sr-Latn.txt")):
+        (corpus / name).mkdir(parents=True)
+        shutil.copy(ENSR_DIR / en, corpus / name / "en.txt")
+        shutil.copy(ENSR_DIR / sr, corpus / name / "sr-Latn.txt")
+    (corpus / "notes").mkdir()
+    (corpus / "notes" / "EN.txt").write_text("An English file named in capitals.\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["corpus", str(corpus), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "align: warning: mixup.sr-Latn: the two documents do not read as translations" in result.output
+    assert "(left out of the merged TMX)" in result.output
+    assert "align: warning: notes: skipped: no en.txt; found EN.txt" in result.output
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert [(d["label"], d["status"]) for d in summary["documents"]] == [
+        ("mixup.sr-Latn", "suspect"), ("news.sr-Latn", "ok"), ("notes", "skipped")]
+    merged = {u["tuid"].rsplit("-", 1)[0] for u in tmx_units(tmp_path / "out" / "corpus.en-sr-Latn.tmx")}
+    assert merged == {"news.sr-Latn"}
+    assert (tmp_path / "out" / "mixup" / "mixup.en-sr-Latn.tmx").is_file()  # its own outputs are written

@@ -86,6 +86,16 @@ TRANSLATION_MIN_PAIRS = 12
 # that only Serbian uses (Cyrillic, č ć š ž đ) is 0.03-0.06 in Serbian Latin, 1 in Cyrillic, 0-0.02 in English
 # text full of Serbian names.
 SERBIAN_LETTERS_MIN = 0.01
+# ... and a side declared English or Serbian must not read as the other: their commonest words (none that both
+# share, such as "to", nor Serbian "i", English "I"), counted when at least this many are found, one language's
+# outnumbering the other's this many times.
+_FUNCTION_WORDS = {
+    "en": frozenset("the and of in is that for it with as was on are be this by not have from".split()),
+    "sr": frozenset("je u da se na su za od koji ne sa ali kao što iz po ili će bio biti smo sam".split()),
+}
+_LANGUAGE_NAMES = {"en": "English", "sr": "Serbian"}
+FUNCTION_WORDS_MIN = 20
+FUNCTION_WORDS_RATIO = 3
 # length-ratio: the unit's ratio is this many times off the document's median ratio ...
 LENGTH_FACTOR = 2.2
 # ... and this many standard deviations off it (Gale-Church: deviation scaled by sqrt of the length).
@@ -531,8 +541,21 @@ def serbian_letter_share(texts: Sequence[str]) -> float:
     return special / letters if letters else 0.0
 
 
+def function_word_language(texts: Sequence[str]) -> str | None:
+    """"en" or "sr" when the texts' commonest words clearly say which; None when they do not (or too few)."""
+    counts = Counter()
+    for text in texts:
+        for word in _WORD.findall(to_latin(text).lower()):
+            counts.update(lang for lang, words in _FUNCTION_WORDS.items() if word in words)
+    if counts.total() < FUNCTION_WORDS_MIN:
+        return None
+    (top, n), *rest = counts.most_common() or [(None, 0)]
+    return top if not rest or n >= FUNCTION_WORDS_RATIO * rest[0][1] else None
+
+
 def document_problems(alignment: Alignment) -> list[str]:
-    """What makes the whole alignment suspect: files that are not translations, or languages swapped."""
+    """What makes the whole alignment suspect: files that are not translations, or in other languages than
+    declared (swapped, or the wrong file)."""
     problems = []
     pairs = [(b.src[0], b.tgt[0]) for b in alignment.beads if len(b.src) == len(b.tgt) == 1]
     if alignment.src_embeddings is not None and len(pairs) >= TRANSLATION_MIN_PAIRS:
@@ -542,8 +565,16 @@ def document_problems(alignment: Alignment) -> list[str]:
                             f"only {z:.1f} standard deviations more similar than random pairs (translations: "
                             f"{TRANSLATION_MIN_Z} or more); wrong file?")
     sides = {"source": alignment.src, "target": alignment.tgt}
+    misread = []
+    for side, doc in sides.items():
+        declared = primary_language(doc.lang)
+        found = function_word_language(doc.texts) if declared in _FUNCTION_WORDS else None
+        if found and found != declared:
+            misread.append(f"the {side} is declared {doc.lang} but reads as {_LANGUAGE_NAMES[found]}: wrong file "
+                           "or --src-lang/--tgt-lang?")
+    problems += misread
     serbian = [side for side, doc in sides.items() if is_serbian(doc.lang)]
-    if len(serbian) == 1:
+    if len(serbian) == 1 and not misread:  # letters, for a pair other than English-Serbian
         other = "target" if serbian[0] == "source" else "source"
         share = {side: serbian_letter_share(doc.texts) for side, doc in sides.items()}
         if share[other] >= SERBIAN_LETTERS_MIN and share[other] > 2 * share[serbian[0]]:

@@ -84,11 +84,21 @@ def test_documents_that_are_not_translations_are_flagged_whole(en, sr, embedder)
 
 def test_swapped_languages_are_flagged_in_every_output(embedder, tmp_path):
     alignment = align_files(INTERVIEW / "sr-Latn.txt", INTERVIEW / "en.txt", "en", "sr", embedder=embedder)
-    warning = "the source (en) reads as Serbian and the target (sr) does not: are the files or languages swapped?"
-    assert alignment.warnings == [warning]
+    warnings = ["the source is declared en but reads as Serbian: wrong file or --src-lang/--tgt-lang?",
+                "the target is declared sr but reads as English: wrong file or --src-lang/--tgt-lang?"]
+    assert alignment.warnings == warnings
     write_outputs(alignment, tmx_path=tmp_path / "out.tmx", report_dir=tmp_path / "report")
     header = etree.parse(str(tmp_path / "out.tmx")).find("header")
-    assert [note.text for note in header.findall("note")] == [f"{alignment.name}: {warning}"]
+    assert [note.text for note in header.findall("note")] == [f"{alignment.name}: {w}" for w in warnings]
     summary = json.loads((tmp_path / "report" / "summary.json").read_text(encoding="utf-8"))
-    assert summary["warnings"] == [warning] and summary["flagged"]["not_ok"] == summary["units"]
-    assert f"<b>Warning:</b> {warning}" in (tmp_path / "report" / "report.html").read_text(encoding="utf-8")
+    assert summary["warnings"] == warnings and summary["flagged"]["not_ok"] == summary["units"]
+    assert f"<b>Warning:</b> {warnings[0]}" in (tmp_path / "report" / "report.html").read_text(encoding="utf-8")
+
+
+def test_two_serbian_files_given_as_english_and_serbian_are_flagged(embedder):
+    """The interview's Latin edition given as the English side of its Cyrillic one: a translation, word for
+    word, but not in the languages declared."""
+    alignment = align_files(INTERVIEW / "sr-Latn.txt", INTERVIEW / "sr-Cyrl.txt", "en", "sr", embedder=embedder)
+    assert alignment.warnings == [
+        "the source is declared en but reads as Serbian: wrong file or --src-lang/--tgt-lang?"]
+

@@ -220,3 +220,12 @@ def test_flag_alignment_flags_every_bead(script):
     assert [b.src for b in low] == [(8,)]
     not_ok = [b for b in alignment.beads if not score.is_ok(b.flags)]
     assert len(not_ok) == 2  # the unaligned bead and the low-confidence unit
+
+
+def test_function_words_tell_english_from_serbian():
+    english = ["The minister said that the plan was ready and that it would be on the table by Monday."] * 3
+    serbian = ["Ministar je rekao da je plan spreman i da će biti na stolu do ponedeljka, kao što je i bio."] * 3
+    assert score.function_word_language(english) == "en"
+    assert score.function_word_language(serbian) == "sr"
+    assert score.function_word_language([to_cyrillic(s) for s in serbian]) == "sr"
+    assert score.function_word_language(["The plan is ready."]) is None  # too few words to tell

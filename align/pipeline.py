@@ -28,11 +28,13 @@ _LANGUAGE_NAMED = re.compile(r"[a-z]{2,3}(?:[-_][a-z0-9]{2,8})*", re.IGNORECASE)
 
 
 def document_name(path: str | os.PathLike) -> str:
-    """The name a document gets from its file: the file's stem, or its folder's for docs/harbour/en.txt."""
+    """The name a document gets from its file: the file's stem without a language suffix (guide.en.txt -> guide),
+    or its folder's for a file named after a language (docs/harbour/en.txt -> harbour)."""
     path = Path(path).absolute()
     if _LANGUAGE_NAMED.fullmatch(path.stem) and path.parent.name:
         return path.parent.name
-    return path.stem
+    base, _, suffix = path.stem.rpartition(".")
+    return base if base and _LANGUAGE_NAMED.fullmatch(suffix) else path.stem
 
 
 def read_document(path: str | os.PathLike, lang: str, presplit: bool = False,

@@ -97,6 +97,9 @@ def decode_bytes(data: bytes, path: str | os.PathLike | None = None) -> str:
                 raise AlignError(f"undecodable: not valid {codec.upper().removesuffix('-SIG')} "
                                  f"despite its byte-order mark (byte {exc.start})", path) from exc
     if b"\x00" in data:
+        if looks_like_utf16_without_bom(data):
+            raise AlignError("binary file (contains NUL bytes), not text; if it is UTF-16, it lacks its byte-order "
+                             "mark: save it as UTF-8, or UTF-16 with a BOM", path)
         raise AlignError("binary file (contains NUL bytes), not text", path)
     try:
         return normalize(data.decode("utf-8"), path)
@@ -114,6 +117,16 @@ def decode_bytes(data: bytes, path: str | os.PathLike | None = None) -> str:
             raise AlignError("undecodable: not UTF-8, UTF-16 or a known 8-bit encoding", path)
         text = str(match)
     return normalize(text, path)
+
+
+def looks_like_utf16_without_bom(data: bytes) -> bool:
+    """Most byte pairs are an ASCII character and a NUL, in either order: Latin-script UTF-16 without its BOM."""
+    pairs = [data[k:k + 2] for k in range(0, len(data) - 1, 2)]
+    text_byte = set(range(0x20, 0x7F)) | {9, 10, 13}
+    for ascii_at in (0, 1):
+        if sum(p[1 - ascii_at] == 0 and p[ascii_at] in text_byte for p in pairs) >= 0.8 * len(pairs):
+            return True
+    return False
 
 
 def mostly_utf8(data: bytes) -> bool:

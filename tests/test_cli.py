@@ -132,7 +132,8 @@ def test_progress_bar_on_a_terminal_and_not_with_quiet_or_on_a_pipe(tmp_path):
 
 @pytest.mark.parametrize("path, name", [
     ("docs/harbour/en.txt", "harbour"), ("docs/harbour/sr-Latn.txt", "harbour"), ("x/SR_rs.txt", "x"),
-    ("docs/harbour-report.en.txt", "harbour-report.en"), ("docs/interview.txt", "interview"),
+    ("docs/harbour-report.en.txt", "harbour-report"), ("docs/guide.sr-Latn.txt", "guide"),
+    ("docs/interview.txt", "interview"), ("docs/v1.2.txt", "v1.2"),
 ])
 def test_a_document_is_named_after_its_file_or_a_language_named_files_folder(path, name):
     assert pipeline.document_name(path) == name

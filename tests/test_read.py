@@ -193,3 +193,13 @@ def test_serbian_cyrillic_text_round_trips_through_its_8bit_code_pages(text, cod
 ])
 def test_euro_signs_and_western_accents_in_8bit_text(text, codepage):
     assert decode_bytes(text.encode(codepage)) == text
+
+
+def test_utf16_without_its_byte_order_mark_gets_a_hint(tmp_path):
+    path = tmp_path / "no-bom.txt"
+    path.write_bytes("The harbour reopened last spring.\n".encode("utf-16-le"))
+    with pytest.raises(AlignError, match="if it is UTF-16, it lacks its byte-order mark"):
+        read_text(path)
+    with pytest.raises(AlignError) as caught:
+        read_text(INPUTS / "bad" / "binary.txt")
+    assert "UTF-16" not in str(caught.value)

@@ -158,15 +158,22 @@ def check(file, report_dir, src_lang, tgt_lang, fail_on_review, model):
                    "languages, confidence, bead and document.")
 @click.option("-o", "--output", required=True, type=click.Path(),
               help="Output file (for moses: a prefix; OUT.<src> and OUT.<tgt> are written).")
-def export(file, fmt, output):
+@click.option("--min-confidence", type=click.FloatRange(0, 1),
+              help="Only pairs with an x-confidence at least this (pairs without one are left out).")
+@click.option("--ok-only", is_flag=True, help="Leave out pairs with a severe quality flag (not ok).")
+@click.option("--script", type=click.Choice(["keep", "latn", "cyrl"]), default="keep", show_default=True,
+              help="Serbian targets as found, or converted to one script.")
+def export(file, fmt, output, min_confidence, ok_only, script):
     """Export a TMX as a parallel corpus for linguists."""
     from . import export as export_module
 
-    result = export_module.export_tmx(file, fmt, output)
+    result = export_module.export_tmx(file, fmt, output, min_confidence=min_confidence, ok_only=ok_only,
+                                      script=script)
     for path in result.paths:
         click.echo(f"wrote {path}", err=True)
-    skipped = f" ({result.skipped} with an empty side skipped)" if result.skipped else ""
-    click.echo(f"{result.pairs} pairs exported{skipped}", err=True)
+    left_out = [f"{result.skipped} with an empty side"] if result.skipped else []
+    left_out += [f"{result.filtered} filtered out"] if result.filtered else []
+    click.echo(f"{result.pairs} pairs exported" + (f" ({', '.join(left_out)})" if left_out else ""), err=True)
 
 
 @main.command()

@@ -2,8 +2,10 @@
 
 One row per (unit, target variant): a TMX holding both sr-Latn and sr-Cyrl gives two rows per
 unit. Columns: id, src, tgt, src_lang, tgt_lang, score (the x-confidence prop, else empty), bead
-(x-bead), document (x-document). Rows where either side is empty are skipped and counted: they are
-not parallel text. The id is unique in the export and the same on every export of the same file: the
+(x-bead), document (x-document), flags (the quality flags this tool wrote as notes, "name: reason", comma
+separated names). Rows where either side is empty are skipped and counted: they are not parallel text;
+so are, when asked, rows below a confidence, rows with a severe flag, and Serbian is converted to one
+script on request. The id is unique in the export and the same on every export of the same file: the
 tuid (or `#N` for the N-th unit without one), `@<target tag>` added when the unit has several target
 variants, and `.2`, `.3`, ... added to a repeat (another tool's TMX may repeat tuids).
 
@@ -26,11 +28,13 @@ from pathlib import Path
 
 import polars as pl
 
+from . import score
 from .errors import AlignError, AlignUsageError
 from .files import atomic_write
+from .records import is_serbian
 from .tmx import ALL_LANGUAGES, TmxDocument, canonical_tag, read_tmx
 
-COLUMNS = ("id", "src", "tgt", "src_lang", "tgt_lang", "score", "bead", "document")
+COLUMNS = ("id", "src", "tgt", "src_lang", "tgt_lang", "score", "bead", "document", "flags")
 # Tab and every character str.splitlines() breaks on: one segment must stay on one line.
 _LINE_BREAKING = re.compile("[\t\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
@@ -42,10 +46,16 @@ class ExportResult:
     paths: list[Path] = field(default_factory=list)
     pairs: int = 0
     skipped: int = 0
+    filtered: int = 0  # pairs left out by min_confidence or ok_only
 
 
 def one_line(text: str) -> str:
     return _LINE_BREAKING.sub(" ", text)
+
+
+def unit_flags(notes: list[str]) -> list[str]:
+    """The names of the quality flags among a unit's notes (this tool writes one "name: reason" note per flag)."""
+    return [name for note in notes if (name := note.split(":", 1)[0]) in score.FLAG_MEANINGS]
 
 
 def export_rows(document: TmxDocument) -> tuple[pl.DataFrame, int]:
@@ -73,7 +83,8 @@ def export_rows(document: TmxDocument) -> tuple[pl.DataFrame, int]:
         rows.append({"id": row_id,
                      "src": source.text, "tgt": target.text,
                      "src_lang": source.lang, "tgt_lang": target.lang, "score": score,
-                     "bead": unit.prop("x-bead"), "document": unit.prop("x-document")})
+                     "bead": unit.prop("x-bead"), "document": unit.prop("x-document"),
+                     "flags": ",".join(unit_flags(unit.notes))})
     schema = {name: pl.Float64 if name == "score" else pl.String for name in COLUMNS}
     return pl.DataFrame(rows, schema=schema), skipped
 
@@ -135,12 +146,40 @@ _TABLE_WRITERS: dict[str, Callable[[pl.DataFrame, object], None]] = {
 FORMATS = ("moses", *_TABLE_WRITERS)
 
 
-def export_tmx(path: str | os.PathLike, fmt: str, output: str | os.PathLike) -> ExportResult:
+def selected_rows(rows: pl.DataFrame, min_confidence: float | None, ok_only: bool) -> pl.DataFrame:
+    """The rows at or above `min_confidence` (rows without a score are kept only without a threshold) and, with
+    `ok_only`, without a severe flag."""
+    if min_confidence is not None:
+        rows = rows.filter(pl.col("score") >= min_confidence)
+    if ok_only:
+        rows = rows.filter(~pl.col("flags").str.split(",").list.eval(pl.element().is_in(list(score.SEVERE))).list.any())
+    return rows
+
+
+def in_script(rows: pl.DataFrame, script: str) -> pl.DataFrame:
+    """Serbian targets converted to one script ("latn" or "cyrl"), their tags with them; "keep" leaves them. A
+    unit holding both scripts keeps its two rows (ids ...@sr-Latn, ...@sr-Cyrl), now with the same text."""
+    if script == "keep":
+        return rows
+    from .script import to_cyrillic, to_latin
+
+    convert, tag = (to_latin, "sr-Latn") if script == "latn" else (to_cyrillic, "sr-Cyrl")
+    serbian = pl.col("tgt_lang").map_elements(is_serbian, return_dtype=pl.Boolean)
+    return rows.with_columns(
+        pl.when(serbian).then(pl.col("tgt").map_elements(convert, return_dtype=pl.String)).otherwise(pl.col("tgt")),
+        pl.when(serbian).then(pl.lit(tag)).otherwise(pl.col("tgt_lang")).alias("tgt_lang"))
+
+
+def export_tmx(path: str | os.PathLike, fmt: str, output: str | os.PathLike, min_confidence: float | None = None,
+               ok_only: bool = False, script: str = "keep") -> ExportResult:
     """Export the TMX at `path` as `fmt` (moses|tsv|jsonl|parquet|xlsx) to `output` (a prefix for moses)."""
     if fmt not in FORMATS:
         raise AlignUsageError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
+    if script not in ("keep", "latn", "cyrl"):
+        raise AlignUsageError(f"unknown script {script!r} (choose from keep, latn, cyrl)")
     document = read_tmx(path)
-    rows, skipped = export_rows(document)
+    all_rows, skipped = export_rows(document)
+    rows = in_script(selected_rows(all_rows, min_confidence, ok_only), script)
     output = Path(output)
     if fmt == "moses":
         paths = write_moses(document, rows, output)
@@ -148,4 +187,4 @@ def export_tmx(path: str | os.PathLike, fmt: str, output: str | os.PathLike) -> 
         with atomic_write(output, "wb") as out:
             _TABLE_WRITERS[fmt](rows, out)
         paths = [output]
-    return ExportResult(paths=paths, pairs=len(rows), skipped=skipped)
+    return ExportResult(paths=paths, pairs=len(rows), skipped=skipped, filtered=len(all_rows) - len(rows))

@@ -9,13 +9,14 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from align import export, tmx
+from align import export, score, tmx
 from align.cli import main
 from align.errors import AlignError
+from align.records import Flag
 from tmx_fixtures import interview_alignment, make_alignment
 
 DATA = Path(__file__).parent / "data" / "tmx"
-COLUMNS = ["id", "src", "tgt", "src_lang", "tgt_lang", "score", "bead", "document"]
+COLUMNS = ["id", "src", "tgt", "src_lang", "tgt_lang", "score", "bead", "document", "flags"]
 
 # Segments that break naive line- and tab-based formats, and an Excel formula.
 AWKWARD_SRC = ["Line one\nline two", "Col\tumn", '=SUM(A1:A9) and "quotes"', "Plain."]
@@ -30,7 +31,7 @@ def awkward_tmx(tmp_path) -> Path:
 
 def expected_rows() -> list[dict]:
     return [{"id": f"awk-{i + 1:04d}", "src": s, "tgt": t, "src_lang": "en", "tgt_lang": "sr-Latn",
-             "score": 0.5 + i / 10, "bead": "1-1", "document": "awk"}
+             "score": 0.5 + i / 10, "bead": "1-1", "document": "awk", "flags": ""}
             for i, (s, t) in enumerate(zip(AWKWARD_SRC, AWKWARD_TGT))]
 
 
@@ -88,7 +89,8 @@ def test_xlsx_holds_strings_not_formulas(awkward_tmx, tmp_path):
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[0] == COLUMNS
     assert [dict(zip(COLUMNS, row)) for row in rows[1:]] == [
-        {**row, "score": pytest.approx(row["score"]), "tgt": row["tgt"].replace("\r\n", "\n")}
+        {**row, "score": pytest.approx(row["score"]), "tgt": row["tgt"].replace("\r\n", "\n"),
+         "flags": row["flags"] or None}  # an empty cell
         for row in expected_rows()]
     assert sheet["B4"].data_type == "s"  # "=SUM(...)" is text, not a formula
 
@@ -162,3 +164,21 @@ def test_cli_merge_reports_kept_and_dropped(tmp_path):
     assert result.exit_code == 0, result.output
     assert "4 units (4 duplicates dropped)" in result.output
     assert len(tmx.read_tmx(tmp_path / "m.tmx").units) == 4
+
+
+def test_filters_flags_column_and_script(tmp_path):
+    beads = [((0,), (0,), 0.95, []), ((1,), (1,), 0.40, [Flag(score.LOW_CONFIDENCE, "confidence 0.40")]),
+             ((2,), (2,), 0.90, [Flag(score.NUMBERS, "2019 not in the target")])]
+    alignment = make_alignment(["Good morning.", "Yes.", "In 2019."], ["Dobro jutro.", "Da.", "Godine 2018."], beads,
+                               name="f")
+    path = tmx.write_tmx([alignment], tmp_path / "f.tmx")
+    rows = lambda out: [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]  # noqa: E731
+    export.export_tmx(path, "jsonl", tmp_path / "all.jsonl")
+    assert [r["flags"] for r in rows(tmp_path / "all.jsonl")] == ["", "low-confidence", "numbers"]
+    result = export.export_tmx(path, "jsonl", tmp_path / "ok.jsonl", ok_only=True)
+    assert [r["id"] for r in rows(tmp_path / "ok.jsonl")] == ["f-0001", "f-0003"] and result.filtered == 1
+    export.export_tmx(path, "jsonl", tmp_path / "sure.jsonl", min_confidence=0.92, script="cyrl")
+    assert [(r["tgt"], r["tgt_lang"]) for r in rows(tmp_path / "sure.jsonl")] == [("Добро јутро.", "sr-Cyrl")]
+    cli = CliRunner().invoke(main, ["export", str(path), "--format", "tsv", "-o", str(tmp_path / "o.tsv"),
+                                    "--ok-only", "--min-confidence", "0.5"])
+    assert cli.exit_code == 0 and "2 pairs exported (1 filtered out)" in cli.output

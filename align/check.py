@@ -30,7 +30,7 @@ import numpy as np
 
 from . import report, score
 from .errors import AlignError
-from .records import Flag, primary_language
+from .records import Flag, primary_language, script_subtag
 from .score import DocumentProfile
 
 HUB_K = 4  # cosines averaged into a hub value
@@ -87,7 +87,7 @@ class CheckResult:
 
 def _languages(document, src_lang: str | None, tgt_lang: str | None, path) -> tuple[str, str]:
     """The source language (given, else the header's srclang) and the target (given, else the most common other)."""
-    from .tmx import ALL_LANGUAGES, script_subtag
+    from .tmx import ALL_LANGUAGES
 
     found = Counter(v.lang for unit in document.units for v in unit.variants)
     if not found:

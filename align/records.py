@@ -18,6 +18,12 @@ def primary_language(tag: str) -> str:
         return tag.replace("_", "-").split("-")[0].lower()
 
 
+def script_subtag(tag: str) -> str | None:
+    """The script of a language tag ("latn" in "sr-Latn-RS"), lower-cased; None when it names none."""
+    parts = tag.replace("_", "-").split("-")[1:]
+    return next((part.lower() for part in parts if len(part) == 4 and part.isalpha()), None)
+
+
 def is_serbian(tag: str) -> bool:
     return primary_language(tag) == "sr"
 

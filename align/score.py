@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .records import Alignment, Bead, Flag, is_serbian, primary_language
+from .records import Alignment, Bead, Flag, is_serbian, primary_language, script_subtag
 from .script import SERBIAN_CYRILLIC_LETTERS, detect_script, to_latin
 
 EMPTY = "empty"
@@ -389,10 +389,10 @@ def check_wrong_script(tgt: str, profile: DocumentProfile) -> Flag | None:
 
 def check_script_label(tag: str, text: str, side: str) -> Flag | None:
     """A side whose language tag names a script (sr-Latn, sr-Cyrl-RS) and whose text is in the other one."""
-    tagged = next((part.capitalize() for part in re.split("[-_]", tag)[1:] if part.lower() in ("latn", "cyrl")),
-                  None)
+    tagged = (script_subtag(tag) or "").capitalize()
     found = detect_script(text)
-    if tagged and found in ("Latn", "Cyrl") and found != tagged and _letters(text) >= WRONG_SCRIPT_MIN_LETTERS:
+    if tagged in ("Latn", "Cyrl") and found in ("Latn", "Cyrl") and found != tagged and (
+            _letters(text) >= WRONG_SCRIPT_MIN_LETTERS):
         names = {"Latn": "Latin", "Cyrl": "Cyrillic"}
         return Flag(MISLABELLED, f"the {side} is tagged {tag} but written in {names[found]} script")
     return None
@@ -549,7 +549,7 @@ def function_word_language(texts: Sequence[str]) -> str | None:
             counts.update(lang for lang, words in _FUNCTION_WORDS.items() if word in words)
     if counts.total() < FUNCTION_WORDS_MIN:
         return None
-    (top, n), *rest = counts.most_common() or [(None, 0)]
+    (top, n), *rest = counts.most_common()
     return top if not rest or n >= FUNCTION_WORDS_RATIO * rest[0][1] else None
 
 

@@ -44,7 +44,7 @@ from lxml import etree
 from . import __version__
 from .errors import AlignError, AlignUsageError
 from .files import atomic_write
-from .records import Alignment, Document, is_serbian, primary_language
+from .records import Alignment, Document, is_serbian, primary_language, script_subtag
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 TMX_SCRIPTS = ("keep", "latn", "cyrl")
@@ -121,11 +121,6 @@ class TmxDocument:
             if source is not None:
                 result.extend((unit, source, variant) for variant in unit.variants if variant is not source)
         return result
-
-
-def script_subtag(tag: str) -> str | None:
-    """The script of a language tag ("latn" in "sr-Latn-RS"), lower-cased; None when it names none."""
-    return next((part.lower() for part in re.split("[-_]", tag)[1:] if len(part) == 4 and part.isalpha()), None)
 
 
 def xml_safe(text: str) -> str:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .records import Alignment, Bead, Flag, is_serbian, primary_language, script_subtag
-from .script import SERBIAN_CYRILLIC_LETTERS, detect_script, to_latin
+from .script import SERBIAN_CYRILLIC_LETTERS, detect_script, serbian_words_by_script, to_latin
 
 EMPTY = "empty"
 UNALIGNED = "unaligned"
@@ -66,7 +66,7 @@ FLAG_MEANINGS = {
     NUMBERS: "a number on one side is missing on the other (1,400 = 1.400; 2019. = 2019; 15th = 15.)",
     NAMES: "a name or acronym on one side is not found on the other (Cyrillic read as Latin: НАТО = NATO)",
     PUNCTUATION: "one side is a question or an exclamation and the other is not",
-    WRONG_SCRIPT: "the target is written in another script than the rest of the document",
+    WRONG_SCRIPT: "the target is written in another script than the rest of the document, or mixes both",
     UNALIGNED_NEIGHBOUR: "next to an unaligned sentence, which may belong to this unit",
 }
 
@@ -108,6 +108,7 @@ LANGUAGE_LLR = 0.4
 LANGUAGE_MIN_TRIGRAMS = 12
 COPY_MIN_TRIGRAMS = 4  # a target identical to its source needs less to show its language
 WRONG_SCRIPT_MIN_LETTERS = 8
+MIXED_SCRIPT_MIN_WORDS = 2  # Serbian words of each script in one target: fewer may be a quoted term
 SMALL_NUMBER = 10  # whole numbers up to this are often spelled out in translation: a mismatch is not flagged
 
 
@@ -378,6 +379,13 @@ def check_untranslated(src: str, tgt: str, profile: DocumentProfile) -> Flag | N
 
 
 def check_wrong_script(tgt: str, profile: DocumentProfile) -> Flag | None:
+    """A target in the other script than its document, or one mixing Serbian words of both scripts (half
+    converted: "Министар је одговорио на sva pitanja.")."""
+    if is_serbian(profile.tgt_lang):
+        words = serbian_words_by_script(tgt)
+        if min(words.values()) >= MIXED_SCRIPT_MIN_WORDS:
+            return Flag(WRONG_SCRIPT, f"the target mixes scripts: {words['Cyrl']} Serbian words in Cyrillic, "
+                                      f"{words['Latn']} in Latin")
     script = detect_script(tgt)
     if (profile.tgt_script and script in ("Latn", "Cyrl") and script != profile.tgt_script
             and _letters(tgt) >= WRONG_SCRIPT_MIN_LETTERS):

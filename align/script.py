@@ -129,6 +129,17 @@ _CYRILLIC_LETTER = re.compile(r"[\u0400-\u04FF]")
 MIXED_MIN_SHARE = 1 / 3
 
 
+def serbian_words_by_script(text: str) -> dict[str, int]:
+    """How many words of each script a Serbian text has, leaving out acronyms (NATO is often kept in Latin in
+    Cyrillic text), the words to_cyrillic keeps in Latin (foreign names, brands) and URLs: {"Latn": n, "Cyrl": m}."""
+    counts = {"Latn": 0, "Cyrl": 0}
+    for m in _TOKEN.finditer(text):
+        word = m.group("word")
+        if word and not word.isupper() and not _keeps_latin(word, frozenset()):
+            counts["Cyrl" if _CYRILLIC_LETTER.match(word) else "Latn"] += 1
+    return counts
+
+
 def detect_script(text: str) -> str | None:
     """"Latn", "Cyrl", "mixed", or None when the text has no Latin or Cyrillic letters.
 

@@ -229,3 +229,14 @@ def test_function_words_tell_english_from_serbian():
     assert score.function_word_language(serbian) == "sr"
     assert score.function_word_language([to_cyrillic(s) for s in serbian]) == "sr"
     assert score.function_word_language(["The plan is ready."]) is None  # too few words to tell
+
+
+@pytest.mark.parametrize("target, flagged", [
+    ("Министар је одговорио на sva pitanja.", True),  # half converted
+    ("Бренд Facebook и YouTube, Microsoft Windows.", False),  # brands are Latin in either script
+    ("Ово је NATO и EU, рекао је.", False),  # acronyms too
+])
+def test_a_target_mixing_serbian_words_of_both_scripts(target, flagged):
+    profile = DocumentProfile.of([("The minister answered.", "Министар је одговорио.")] * 3, "en", "sr")
+    flag = score.check_wrong_script(target, profile)
+    assert (flag is not None and "mixes scripts" in flag.reason) == flagged

@@ -64,7 +64,7 @@ class UnitCheck:
 @dataclass
 class CheckResult:
     path: Path
-    report_dir: Path
+    report_dir: Path | None
     src_lang: str
     tgt_lang: str
     units: list[UnitCheck]
@@ -80,7 +80,8 @@ class CheckResult:
         counts = self.counts
         details = ", ".join(f"{name} {n}" for name, n in counts.items() if name not in ("units", "not_ok"))
         return (f"{self.path}: {counts['units']} units ({self.src_lang} -> {self.tgt_lang}), "
-                f"{counts['not_ok']} not ok" + (f" ({details})" if details else "") + f"; report in {self.report_dir}")
+                f"{counts['not_ok']} not ok" + (f" ({details})" if details else "")
+                + (f"; report in {self.report_dir}" if self.report_dir else ""))
 
 
 # ---------------------------------------------------------------------------------------------- reading
@@ -385,9 +386,10 @@ def _encode(embedder, texts: list[str], lang: str) -> np.ndarray:
     return out
 
 
-def check_tmx(path: str | os.PathLike, report_dir: str | os.PathLike, src_lang: str | None = None,
+def check_tmx(path: str | os.PathLike, report_dir: str | os.PathLike | None = None, src_lang: str | None = None,
               tgt_lang: str | None = None, model: str | None = None) -> CheckResult:
-    """Audit a TMX: score every unit and write the report (units.csv/.parquet, summary.json, report.html)."""
+    """Audit a TMX: score every unit and, given a folder, write the report there (units.csv/.parquet,
+    summary.json, report.html)."""
     from .embed import Embedder
 
     started = time.perf_counter()
@@ -399,6 +401,8 @@ def check_tmx(path: str | os.PathLike, report_dir: str | os.PathLike, src_lang: 
     embedded = time.perf_counter()
     units = check_pairs(pairs, src_embeddings, tgt_embeddings, src_lang, tgt_lang, label_flags)
     timings = {"read_s": read_s, "embed_s": embedded - started - read_s, "score_s": time.perf_counter() - embedded}
-    files = report.write_check_report(Path(path), units, src_lang, tgt_lang, src_embeddings, tgt_embeddings,
-                                      report_dir, model=embedder.name, timings=timings)
-    return CheckResult(Path(path), Path(report_dir), src_lang, tgt_lang, units, files)
+    files = [] if report_dir is None else report.write_check_report(
+        Path(path), units, src_lang, tgt_lang, src_embeddings, tgt_embeddings, report_dir, model=embedder.name,
+        timings=timings)
+    return CheckResult(Path(path), None if report_dir is None else Path(report_dir), src_lang, tgt_lang, units,
+                       files)

@@ -131,8 +131,9 @@ def corpus(directory, outdir, script, workers, model, quiet):
 
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--report-dir", required=True, type=click.Path(file_okay=False),
-              help="Write the quality report here (report.html, units.csv, units.parquet, summary.json).")
+@click.option("--report-dir", type=click.Path(file_okay=False),
+              help="Write the quality report here (report.html, units.csv, units.parquet, summary.json); "
+                   "without it, only the summary line.")
 @click.option("--src-lang", default=None, help="Source language (default: the TMX header's srclang).")
 @click.option("--tgt-lang", default=None, help="Target language (default: the other language found).")
 @click.option("--fail-on-review", is_flag=True,

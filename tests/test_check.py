@@ -178,8 +178,9 @@ def test_align_check_command(tmp_path):
     assert f"{len(UNITS_EN_SR)} units (en -> sr-Latn), 0 not ok" in result.output
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
         ["units.csv", "units.parquet", "summary.json", "report.html"])
-    gate = ["check", str(path), "--report-dir", str(tmp_path / "gate"), "--fail-on-review"]
-    assert CliRunner().invoke(main, gate).exit_code == 0
+    gate = ["check", str(path), "--fail-on-review"]  # no report folder: the summary line only
+    clean = CliRunner().invoke(main, gate)
+    assert clean.exit_code == 0 and "0 not ok" in clean.output and "report in" not in clean.output
     units, kinds = corrupted(UNITS_EN_SR)
     gate[1] = str(write_tmx(tmp_path / "corrupted.tmx", units))
     result = CliRunner().invoke(main, gate)

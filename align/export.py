@@ -32,7 +32,7 @@ from . import score
 from .errors import AlignError, AlignUsageError
 from .files import atomic_write
 from .records import is_serbian
-from .tmx import ALL_LANGUAGES, TmxDocument, canonical_tag, read_tmx
+from .tmx import ALL_LANGUAGES, TMX_SCRIPTS, TmxDocument, canonical_tag, read_tmx
 
 COLUMNS = ("id", "src", "tgt", "src_lang", "tgt_lang", "score", "bead", "document", "flags")
 # Tab and every character str.splitlines() breaks on: one segment must stay on one line.
@@ -161,9 +161,9 @@ def in_script(rows: pl.DataFrame, script: str) -> pl.DataFrame:
     unit holding both scripts keeps its two rows (ids ...@sr-Latn, ...@sr-Cyrl), now with the same text."""
     if script == "keep":
         return rows
-    from .script import to_cyrillic, to_latin
+    from .script import CONVERSIONS
 
-    convert, tag = (to_latin, "sr-Latn") if script == "latn" else (to_cyrillic, "sr-Cyrl")
+    convert, tag = CONVERSIONS[script]
     serbian = pl.col("tgt_lang").map_elements(is_serbian, return_dtype=pl.Boolean)
     return rows.with_columns(
         pl.when(serbian).then(pl.col("tgt").map_elements(convert, return_dtype=pl.String)).otherwise(pl.col("tgt")),
@@ -175,8 +175,8 @@ def export_tmx(path: str | os.PathLike, fmt: str, output: str | os.PathLike, min
     """Export the TMX at `path` as `fmt` (moses|tsv|jsonl|parquet|xlsx) to `output` (a prefix for moses)."""
     if fmt not in FORMATS:
         raise AlignUsageError(f"unknown export format {fmt!r} (choose from {', '.join(FORMATS)})")
-    if script not in ("keep", "latn", "cyrl"):
-        raise AlignUsageError(f"unknown script {script!r} (choose from keep, latn, cyrl)")
+    if script not in TMX_SCRIPTS:
+        raise AlignUsageError(f"unknown script {script!r} (choose from {', '.join(TMX_SCRIPTS)})")
     document = read_tmx(path)
     all_rows, skipped = export_rows(document)
     rows = in_script(selected_rows(all_rows, min_confidence, ok_only), script)

@@ -20,7 +20,7 @@ from .embed import Embedder
 from .errors import AlignError, AlignUsageError
 from .files import atomic_write, check_writable
 from .records import Alignment, Document, Sentence, is_serbian
-from .script import SCRIPT_CHOICES, detect_script
+from .script import CONVERSIONS, SCRIPT_CHOICES, detect_script
 
 
 # A file named after a language ("en.txt", "sr-Latn.txt"): its folder names the document.
@@ -124,7 +124,7 @@ def tmx_paths(path: str | os.PathLike, script: str) -> dict[str, Path]:
     """Where each requested Serbian script goes: the given path, or one file per script for `both`."""
     path = Path(path)
     if script == "both":
-        return {s: path.with_name(f"{path.stem}.sr-{s.capitalize()}{path.suffix}") for s in ("latn", "cyrl")}
+        return {s: path.with_name(f"{path.stem}.{tag}{path.suffix}") for s, (_, tag) in CONVERSIONS.items()}
     return {script: path}
 
 

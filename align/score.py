@@ -108,6 +108,7 @@ LANGUAGE_LLR = 0.4
 LANGUAGE_MIN_TRIGRAMS = 12
 COPY_MIN_TRIGRAMS = 4  # a target identical to its source needs less to show its language
 WRONG_SCRIPT_MIN_LETTERS = 8
+_SCRIPT_NAMES = {"Latn": "Latin", "Cyrl": "Cyrillic"}
 MIXED_SCRIPT_MIN_WORDS = 2  # Serbian words of each script in one target: fewer may be a quoted term
 SMALL_NUMBER = 10  # whole numbers up to this are often spelled out in translation: a mismatch is not flagged
 
@@ -389,9 +390,8 @@ def check_wrong_script(tgt: str, profile: DocumentProfile) -> Flag | None:
     script = detect_script(tgt)
     if (profile.tgt_script and script in ("Latn", "Cyrl") and script != profile.tgt_script
             and _letters(tgt) >= WRONG_SCRIPT_MIN_LETTERS):
-        names = {"Latn": "Latin", "Cyrl": "Cyrillic"}
-        return Flag(WRONG_SCRIPT, f"the target is in {names[script]} script; the document is in "
-                                  f"{names[profile.tgt_script]}")
+        return Flag(WRONG_SCRIPT, f"the target is in {_SCRIPT_NAMES[script]} script; the document is in "
+                                  f"{_SCRIPT_NAMES[profile.tgt_script]}")
     return None
 
 
@@ -401,8 +401,7 @@ def check_script_label(tag: str, text: str, side: str) -> Flag | None:
     found = detect_script(text)
     if tagged in ("Latn", "Cyrl") and found in ("Latn", "Cyrl") and found != tagged and (
             _letters(text) >= WRONG_SCRIPT_MIN_LETTERS):
-        names = {"Latn": "Latin", "Cyrl": "Cyrillic"}
-        return Flag(MISLABELLED, f"the {side} is tagged {tag} but written in {names[found]} script")
+        return Flag(MISLABELLED, f"the {side} is tagged {tag} but written in {_SCRIPT_NAMES[found]} script")
     return None
 
 

@@ -249,8 +249,7 @@ def _keeps_latin(word: str, keep: frozenset[str]) -> bool:
 
 def _is_case_ending(word: str, before: str) -> bool:
     """A Serbian case ending hyphenated to a word kept in Latin: HTTPS-а, YouTube-у, PayPal-ом."""
-    return len(word) <= 3 and word.islower() and not word.isupper() and (before[:1].isupper() or
-                                                                        _is_camel_case(before))
+    return len(word) <= 3 and word.islower() and (before[:1].isupper() or _is_camel_case(before))
 
 
 def to_cyrillic(text: str, keep: Iterable[str] = ()) -> str:
@@ -334,3 +333,7 @@ def to_latin(text: str) -> str:
             out.append(token)
     out.append(text[last:])
     return "".join(out)
+
+
+# Conversion to one Serbian script and the tag it gives, for the "latn" and "cyrl" of SCRIPT_CHOICES.
+CONVERSIONS = {"latn": (to_latin, "sr-Latn"), "cyrl": (to_cyrillic, "sr-Cyrl")}

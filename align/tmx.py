@@ -156,12 +156,11 @@ def _side_variants(doc: Document, texts: list[str], script: str) -> list[TmxVari
     """The variants of one side of every unit; Serbian gets its script subtag (and conversion)."""
     if not is_serbian(doc.lang):
         return [TmxVariant(doc.tag, text) for text in texts]
-    from .script import detect_script, to_cyrillic, to_latin  # written alongside; loaded when used
+    from .script import CONVERSIONS, detect_script  # written alongside; loaded when used
 
-    if script == "latn":
-        return [TmxVariant("sr-Latn", to_latin(text)) for text in texts]
-    if script == "cyrl":
-        return [TmxVariant("sr-Cyrl", to_cyrillic(text)) for text in texts]
+    if script in CONVERSIONS:
+        convert, tag = CONVERSIONS[script]
+        return [TmxVariant(tag, convert(text)) for text in texts]
     found = [detect_script(text) for text in texts]
     counts = Counter(found)
     if counts["Latn"] != counts["Cyrl"]:  # letterless and mixed units take the document's main script

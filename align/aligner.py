@@ -1,6 +1,8 @@
-"""Sentence alignment: a dynamic programme over window embeddings, searched coarse to fine.
+"""Align stage: sentence vectors in, beads out -- a dynamic programme over window embeddings, searched coarse to
+fine (read -> segment -> embed -> *align* -> score -> write). The aligner takes the sentences' texts and their
+vectors, and knows nothing of the encoder that made them.
 
-Every sentence is encoded once. A bead of a source and b target sentences (1 <= a, b <= max_align) is scored
+A bead of a source and b target sentences (1 <= a, b <= max_align) is scored
 from window embeddings, the normalised sum of its sentences' embeddings:
 
     score = margin_weight * margin / scale - length_weight * delta^2 / 2 + evidence + shape constants
@@ -21,6 +23,9 @@ the band, bead scores come from one matrix product per block of rows and bead sh
 at a time. Each bead gets a calibrated confidence: a logistic function of its margin, similarity, shape,
 length deviation and whether a 1-0/0-1 bead is next to it (CONFIDENCE, fitted on Text+Berg dev).
 
+`rescore` gives any list of beads (after a human's edit, say) the confidence, similarity and margin the aligner
+would have given them: the same scorer, built over the same band, describes them.
+
 What was measured to arrive at this design, and what was tried and dropped, is in bench/EXPERIMENTS.md.
 """
 from __future__ import annotations
@@ -33,9 +38,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .embed import model_texts
+from .errors import AlignError
+from .languages.sr_script import to_latin
 from .records import Bead
-from .script import to_latin
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,9 @@ class Settings:
     question_weight: float = 0.5
     skip: float = -1.25  # score of a 1-0 or 0-1 bead
     merge: float = -1.0  # added once per sentence beyond 1-1 in a bead
+    # added when a side of a bead spans two paragraphs: sentences of different paragraphs (a byline, a photo
+    # credit, "Share this article" beside the text) seldom make one translation unit
+    paragraph_cross: float = -1.0
     full_cells: int = 250_000  # above this many cells the search goes coarse to fine
     band: int = 8  # half-width of the band around the coarser path, in sentences
 
@@ -72,7 +80,8 @@ QUESTION_MARKS = ("?", "？", "؟")  # Latin/Cyrillic, full-width (Chinese, Japa
 
 
 def evidence_keys(text: str) -> list[str]:
-    """Numbers (digits only) and capitalised words or acronyms (read as Latin, accents dropped, 4-letter stem)."""
+    """Numbers (digits only) and capitalised words or acronyms (Cyrillic read as Latin by Serbian's table, accents
+    dropped, 4-letter stem)."""
     keys = ["#" + re.sub(r"[.,]", "", m.group(0)) for m in _NUMBER.finditer(text)]
     latin = "".join(c for c in unicodedata.normalize("NFKD", to_latin(text)) if not unicodedata.combining(c))
     for k, word in enumerate(_WORD.finditer(latin)):
@@ -106,19 +115,24 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
 @dataclass
 class Side:
     """One side at one resolution. Per unit (a sentence, or a block of sentences at coarse levels): the
-    sum of sentence embeddings, characters, evidence bags and question marks."""
+    sum of sentence embeddings, characters, evidence bags and question marks, and whether it opens a paragraph
+    (at coarse levels none does: the coarse path only places the band)."""
 
     embeddings: np.ndarray
     chars: np.ndarray
     numbers: np.ndarray
     names: np.ndarray
     questions: np.ndarray
+    breaks: np.ndarray
 
     @classmethod
-    def of(cls, texts: Sequence[str], embeddings: np.ndarray) -> Side:
+    def of(cls, texts: Sequence[str], embeddings: np.ndarray, paragraphs: Sequence[int] | None = None) -> Side:
         chars = np.array([max(len(t.strip()), 1) for t in texts], dtype=np.float64)
         questions = np.array([any(mark in t for mark in QUESTION_MARKS) for t in texts], dtype=np.float64)
-        return cls(embeddings.astype(np.float32), chars, *_evidence_bags(texts), questions)
+        breaks = np.zeros(len(texts))
+        if paragraphs is not None:
+            breaks[1:] = np.diff(np.asarray(paragraphs)) != 0
+        return cls(embeddings.astype(np.float32), chars, *_evidence_bags(texts), questions, breaks)
 
     def __len__(self) -> int:
         return len(self.chars)
@@ -129,7 +143,7 @@ class Side:
             even = x[: len(x) // 2 * 2]
             return np.concatenate([even[0::2] + even[1::2], x[len(even):]])
         return Side(pairs(self.embeddings), pairs(self.chars), pairs(self.numbers), pairs(self.names),
-                    pairs(self.questions))
+                    pairs(self.questions), np.zeros((len(self) + 1) // 2))
 
     def windows(self, size: int) -> Windows:
         """Features of every window of `size` units, indexed by the window's first unit."""
@@ -137,8 +151,9 @@ class Side:
             cum = np.concatenate([np.zeros((1,) + x.shape[1:]), np.cumsum(x, axis=0, dtype=np.float64)])
             return cum[size:] - cum[:-size]
         numbers, names = running(self.numbers).astype(np.float32), running(self.names).astype(np.float32)
+        crossing = (running(self.breaks) - self.breaks[:len(self) - size + 1]) > 0  # a paragraph opens inside
         return Windows(_normalise(running(self.embeddings)).astype(np.float32), running(self.chars),
-                       numbers, numbers.sum(axis=1), names, names.sum(axis=1), running(self.questions) > 0)
+                       numbers, numbers.sum(axis=1), names, names.sum(axis=1), running(self.questions) > 0, crossing)
 
 
 class BeadScores(NamedTuple):
@@ -159,6 +174,7 @@ class Windows:
     names: np.ndarray
     name_count: np.ndarray
     question: np.ndarray
+    crossing: np.ndarray  # the window spans two paragraphs
 
 
 # ---------------------------------------------------------------------------------------------- scoring
@@ -167,14 +183,26 @@ ROW_BLOCK = 64  # rows scored together: one matrix product per block and bead sh
 DEFAULT_SCALE = 0.08  # margin scale for documents too short to measure it (Text+Berg ~0.085, MAC ~0.05)
 
 
+class WindowsBySize(dict):
+    """A side's windows of every size, each computed when first asked for (a bead a reviewer made may be larger
+    than any the search tries)."""
+
+    def __init__(self, side: Side):
+        super().__init__()
+        self.side = side
+
+    def __missing__(self, size: int) -> Windows:
+        self[size] = self.side.windows(size)
+        return self[size]
+
+
 class Scorer:
     """Scores of all beads of one shape ending in a block of cells (rows i x columns j), as dense arrays."""
 
-    def __init__(self, src: Side, tgt: Side, settings: Settings, max_align: int, lo: np.ndarray, hi: np.ndarray):
+    def __init__(self, src: Side, tgt: Side, settings: Settings, lo: np.ndarray, hi: np.ndarray):
         self.settings = settings
         self.n, self.m = len(src), len(tgt)
-        self.src = {a: src.windows(a) for a in range(1, max_align + 1) if a <= self.n}
-        self.tgt = {b: tgt.windows(b) for b in range(1, max_align + 1) if b <= self.m}
+        self.src, self.tgt = WindowsBySize(src), WindowsBySize(tgt)
         self.ratio = tgt.chars.sum() / max(src.chars.sum(), 1.0)  # the document's own length ratio
         # sentence embeddings with a zero row before and after, for the neighbours of windows at either end
         def padded(e: np.ndarray) -> np.ndarray:
@@ -233,6 +261,7 @@ class Scorer:
         qx, qy = x.question[starts][:, None], y.question[cols][None, :]
         score += s.question_weight * np.where(qx == qy, qx * 1.0, -1.0)
         score += s.merge * (a + b - 2)
+        score += s.paragraph_cross * (x.crossing[starts][:, None] | y.crossing[cols][None, :])
         return BeadScores(cos, margin, delta, score)
 
 
@@ -327,17 +356,22 @@ def _band_around(path: list[tuple[int, int, int, int]], n: int, m: int, band: in
     return lo, hi
 
 
+def _band(src: Side, tgt: Side, settings: Settings, max_align: int) -> tuple[np.ndarray, np.ndarray]:
+    """The cells searched at this resolution: all of them in a small document, else a band around the path
+    found at half the resolution."""
+    n, m = len(src), len(tgt)
+    if (n + 1) * (m + 1) <= settings.full_cells or min(n, m) < 4:
+        return np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
+    coarse = _search(src.halved(), tgt.halved(), settings, min(max_align, 2))[0]
+    return _band_around(coarse, n, m, settings.band)
+
+
 def _search(src: Side, tgt: Side, settings: Settings, max_align: int
             ) -> tuple[list[tuple[int, int, int, int]], Scorer, np.ndarray, np.ndarray]:
     """The best path at this resolution, with the scorer and band it was found in."""
-    n, m = len(src), len(tgt)
-    if (n + 1) * (m + 1) <= settings.full_cells or min(n, m) < 4:
-        lo, hi = np.zeros(n + 1, dtype=np.int64), np.full(n + 1, m, dtype=np.int64)
-    else:
-        coarse = _search(src.halved(), tgt.halved(), settings, min(max_align, 2))[0]
-        lo, hi = _band_around(coarse, n, m, settings.band)
-    scorer = Scorer(src, tgt, settings, max_align, lo, hi)
-    return _best_path(n, m, lo, hi, bead_shapes(max_align), scorer, settings.skip), scorer, lo, hi
+    lo, hi = _band(src, tgt, settings, max_align)
+    scorer = Scorer(src, tgt, settings, lo, hi)
+    return _best_path(len(src), len(tgt), lo, hi, bead_shapes(max_align), scorer, settings.skip), scorer, lo, hi
 
 
 # ---------------------------------------------------------------------------------------------- confidence
@@ -398,41 +432,76 @@ def _described(path: list[tuple[int, int, int, int]], scorer: Scorer, lo: np.nda
 
 # ---------------------------------------------------------------------------------------------- entry points
 
-def described_alignment(src_texts: Sequence[str], tgt_texts: Sequence[str], src_embeddings: np.ndarray,
-                        tgt_embeddings: np.ndarray, max_align: int = 4, settings: Settings | None = None
+def described_alignment(src_texts: Sequence[str], tgt_texts: Sequence[str], src_vectors: np.ndarray,
+                        tgt_vectors: np.ndarray, max_align: int = 4, settings: Settings | None = None,
+                        paragraphs: tuple[Sequence[int], Sequence[int]] | None = None
                         ) -> list[tuple[Bead, tuple[float, ...]]]:
     """The beads of the best alignment, each with its confidence features (score not yet set)."""
     settings = settings or Settings()
-    src, tgt = Side.of(src_texts, src_embeddings), Side.of(tgt_texts, tgt_embeddings)
+    src, tgt = _sides(src_texts, tgt_texts, src_vectors, tgt_vectors, paragraphs)
     return _described(*_search(src, tgt, settings, max_align))
 
 
-def align_embeddings(src_texts: Sequence[str], tgt_texts: Sequence[str], src_embeddings: np.ndarray,
-                     tgt_embeddings: np.ndarray, max_align: int = 4, settings: Settings | None = None) -> list[Bead]:
-    """Align two sentence lists given one L2-normalised embedding per sentence."""
-    if not src_texts or not tgt_texts:  # nothing to match: every sentence is surely untranslated
-        return ([Bead((i,), (), score=1.0) for i in range(len(src_texts))]
-                + [Bead((), (j,), score=1.0) for j in range(len(tgt_texts))])
-    beads = []
-    for bead, features in described_alignment(src_texts, tgt_texts, src_embeddings, tgt_embeddings, max_align,
-                                               settings):
+def _scored(described: list[tuple[Bead, tuple[float, ...]]]) -> list[Bead]:
+    for bead, features in described:
         bead.score = CONFIDENCE(features)
-        beads.append(bead)
-    return beads
+    return [bead for bead, _ in described]
 
 
-def encode_and_align(src_texts: Sequence[str], tgt_texts: Sequence[str], embedder, max_align: int = 4,
-                     src_lang: str | None = None, tgt_lang: str | None = None
-                     ) -> tuple[list[Bead], np.ndarray, np.ndarray]:
-    """align(), also returning the sentence embeddings the beads were found with (the report draws them)."""
-    src_texts, tgt_texts = model_texts(list(src_texts), src_lang), model_texts(list(tgt_texts), tgt_lang)
-    src_embeddings, tgt_embeddings = embedder.encode_pair(src_texts, tgt_texts)
-    beads = align_embeddings(src_texts, tgt_texts, src_embeddings, tgt_embeddings, max_align)
-    return beads, src_embeddings, tgt_embeddings
+def _lone_sentences(src_texts: Sequence[str], tgt_texts: Sequence[str]) -> list[Bead]:
+    """With one side empty there is nothing to match: every sentence is surely untranslated."""
+    return ([Bead((i,), (), score=1.0) for i in range(len(src_texts))]
+            + [Bead((), (j,), score=1.0) for j in range(len(tgt_texts))])
 
 
-def align(src_texts: Sequence[str], tgt_texts: Sequence[str], embedder, max_align: int = 4,
-          src_lang: str | None = None, tgt_lang: str | None = None) -> list[Bead]:
-    """Align two sentence lists; every sentence of each side ends up in exactly one bead, in order.
-    Every sentence is encoded once (Serbian in Latin script, whichever it is written in: embed.model_text)."""
-    return encode_and_align(src_texts, tgt_texts, embedder, max_align, src_lang, tgt_lang)[0]
+def _sides(src_texts: Sequence[str], tgt_texts: Sequence[str], src_vectors: np.ndarray, tgt_vectors: np.ndarray,
+           paragraphs: tuple[Sequence[int], Sequence[int]] | None) -> tuple[Side, Side]:
+    src_paragraphs, tgt_paragraphs = paragraphs or (None, None)
+    return Side.of(src_texts, src_vectors, src_paragraphs), Side.of(tgt_texts, tgt_vectors, tgt_paragraphs)
+
+
+def align(src_texts: Sequence[str], tgt_texts: Sequence[str], src_vectors: np.ndarray, tgt_vectors: np.ndarray,
+          max_align: int = 4, settings: Settings | None = None,
+          paragraphs: tuple[Sequence[int], Sequence[int]] | None = None) -> list[Bead]:
+    """Align two sentence lists given one L2-normalised vector per sentence: every sentence ends up in exactly
+    one bead, in order, each bead with its confidence, similarity and margin. The texts are those the vectors
+    were made from (their lengths, numbers and names are evidence too); `paragraphs`, each sentence's paragraph
+    number on either side, makes beads that span two paragraphs cost more (Settings.paragraph_cross)."""
+    if not src_texts or not tgt_texts:
+        return _lone_sentences(src_texts, tgt_texts)
+    return _scored(described_alignment(src_texts, tgt_texts, src_vectors, tgt_vectors, max_align, settings,
+                                       paragraphs))
+
+
+def bead_ranges(beads: Sequence[Bead], n: int, m: int) -> list[tuple[int, int, int, int]]:
+    """Beads as half-open ranges (i0, i1, j0, j1); an error unless they cover both sides in order, each
+    sentence once, every bead a run of consecutive sentences."""
+    ranges, i, j = [], 0, 0
+    for k, bead in enumerate(beads):
+        if not bead.src and not bead.tgt:
+            raise AlignError(f"bead {k + 1} is empty")
+        for side, indices, start in (("source", bead.src, i), ("target", bead.tgt, j)):
+            if list(indices) != list(range(start, start + len(indices))):
+                raise AlignError(f"bead {k + 1}: {side} sentences {list(indices)} are not the next ones in order "
+                                 f"(expected from {start})")
+        ranges.append((i, i + len(bead.src), j, j + len(bead.tgt)))
+        i, j = i + len(bead.src), j + len(bead.tgt)
+    if (i, j) != (n, m):
+        raise AlignError(f"the beads cover {i} of {n} source and {j} of {m} target sentences")
+    return ranges
+
+
+def rescore(src_texts: Sequence[str], tgt_texts: Sequence[str], src_vectors: np.ndarray, tgt_vectors: np.ndarray,
+            beads: Sequence[Bead], max_align: int = 4, settings: Settings | None = None,
+            paragraphs: tuple[Sequence[int], Sequence[int]] | None = None) -> list[Bead]:
+    """New beads with the sentences of `beads` (any beads covering both sides in order, e.g. after a human's
+    edit) and the confidence, similarity and margin `align` would have given them: the scorer is built over the
+    same band as the search's. Flags and statuses are not touched (the score stage sets flags)."""
+    n, m = len(src_texts), len(tgt_texts)
+    ranges = bead_ranges(beads, n, m)
+    if not n or not m:
+        return _lone_sentences(src_texts, tgt_texts)
+    settings = settings or Settings()
+    src, tgt = _sides(src_texts, tgt_texts, src_vectors, tgt_vectors, paragraphs)
+    lo, hi = _band(src, tgt, settings, max_align)
+    return _scored(_described(ranges, Scorer(src, tgt, settings, lo, hi), lo, hi))

@@ -3,7 +3,8 @@
 Input: every subfolder of DIR holding `en.txt` and a Serbian file (`sr.txt`, `sr-Latn.txt`, `sr-Cyrl.txt`);
 English is aligned against each Serbian file found (one job per pair). Output layout under OUT:
 
-    OUT/summary.json, OUT/summary.csv            one row per job: sentences, units, flagged, time, status, error
+    OUT/summary.json, OUT/summary.csv            one row per job: sentences, units, flagged, status, error
+    OUT/timings.json                             the seconds each job took (the only file that differs run to run)
     OUT/corpus.en-sr-Latn.tmx                    the merged TMX of all documents but suspect ones, one per script
     OUT/corpus.en-sr-Cyrl.tmx                      (with --script latn|cyrl one file; with both, two)
     OUT/<doc>/<doc>.en-<sr>.tmx                  per job; <sr> is the Serbian file's name (sr, sr-Latn, sr-Cyrl),
@@ -40,7 +41,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from . import pipeline, tmx
+from . import pipeline
+from .formats import tmx
 from .errors import AlignError, AlignUsageError
 from .files import atomic_write, ensure_dir
 from .records import Alignment
@@ -86,7 +88,7 @@ def incomplete_folders(directory: str | os.PathLike) -> list[tuple[str, str]]:
         names = {p.name for p in sub.glob("*.txt")}
         if not names or ("en.txt" in names and names & set(SERBIAN_FILES)):
             continue
-        missing = "en.txt" if "en.txt" not in names else "a Serbian file (sr.txt, sr-Latn.txt or sr-Cyrl.txt)"
+        missing = "en.txt" if "en.txt" not in names else "Serbian file (sr.txt, sr-Latn.txt or sr-Cyrl.txt)"
         found.append((sub.name, f"skipped: no {missing}; found {', '.join(sorted(names))}"))
     return found
 
@@ -105,6 +107,7 @@ class DocumentRow:
     tgt_sentences: int = 0
     units: int = 0
     flagged: int = 0
+    to_review: int = 0  # units that are not ok and unaligned sentences
     seconds: float = 0.0
     tag: str = ""  # the Serbian side's language tag as found (sr-Latn, sr-Cyrl, or sr when mixed)
     outputs: list[str] = field(default_factory=list)
@@ -153,18 +156,16 @@ def align_corpus(directory: str | os.PathLike, outdir: str | os.PathLike, script
         raise AlignUsageError(f"--workers must be at least 1, not {workers}")
     jobs = discover_corpus(directory)
     outdir = ensure_dir(outdir)
-    from .model import resolve_model
+    from .embed import load_encoder
 
-    resolve_model(model)  # fails early on a wrong --model; builds the default once, before any worker starts
+    # fails early on a wrong --model, and converts the default model once, before any worker starts
+    encoder = load_encoder(model)
     workers = min(workers, len(jobs))
     outcomes: dict[str, tuple[DocumentRow, Alignment | None]] = {}
     with tqdm(total=len(jobs), desc="documents", unit="doc", file=sys.stderr, disable=not show_progress) as bar:
         if workers == 1:
-            from .embed import Embedder
-
-            embedder = Embedder(model)
             for job in jobs:
-                outcomes[job.label] = run_job(job, outdir, script, embedder)
+                outcomes[job.label] = run_job(job, outdir, script, encoder)
                 bar.update()
         else:
             threads = max(1, (os.cpu_count() or 1) // workers)
@@ -190,12 +191,12 @@ def align_corpus(directory: str | os.PathLike, outdir: str | os.PathLike, script
     return CorpusResult(rows, merged, summaries)
 
 
-def run_job(job: CorpusJob, outdir: Path, script: str, embedder) -> tuple[DocumentRow, Alignment | None]:
+def run_job(job: CorpusJob, outdir: Path, script: str, encoder) -> tuple[DocumentRow, Alignment | None]:
     """Align one job and write its outputs; any failure becomes the row's error, never an exception."""
     row = DocumentRow(job.label, job.name, job.tgt.name)
     started = time.perf_counter()
     try:
-        alignment = pipeline.align_files(job.src, job.tgt, SRC_LANG, TGT_LANG, name=job.label, embedder=embedder)
+        alignment = pipeline.align_files(job.src, job.tgt, SRC_LANG, TGT_LANG, name=job.label, encoder=encoder)
         base = f"{job.name}.{SRC_LANG}-{job.tgt.stem}"
         written = pipeline.write_outputs(alignment, tmx_path=outdir / job.name / f"{base}.tmx",
                                          beads_path=outdir / job.name / f"{base}.beads.jsonl",
@@ -210,6 +211,7 @@ def run_job(job: CorpusJob, outdir: Path, script: str, embedder) -> tuple[Docume
     row.tgt_sentences = len(alignment.tgt.sentences)
     row.units = len(alignment.units)
     row.flagged = sum(1 for bead in alignment.units if bead.flags)
+    row.to_review = alignment.to_review
     row.tag = alignment.tgt.tag
     if alignment.warnings:
         row.status, row.warning = "suspect", "; ".join(alignment.warnings) + " (left out of the merged TMX)"
@@ -225,22 +227,19 @@ def mark_failed(row: DocumentRow, error: str, started: float | None) -> Document
     return row
 
 
-_worker_embedder = None
+_worker_encoder = None
 
 
 def start_worker(model: str | None, threads: int) -> None:
-    """Pool initializer: share the CPU between workers; one embedder (and so one model) for this process."""
-    global _worker_embedder
-    import torch
+    """Pool initializer: share the CPU between workers; one encoder (and so one model) for this process."""
+    global _worker_encoder
+    from .embed import load_encoder
 
-    from .embed import Embedder
-
-    torch.set_num_threads(threads)
-    _worker_embedder = Embedder(model)
+    _worker_encoder = load_encoder(model, threads=threads)
 
 
 def run_job_in_worker(job: CorpusJob, outdir: Path, script: str) -> tuple[DocumentRow, Alignment | None]:
-    return run_job(job, outdir, script, _worker_embedder)
+    return run_job(job, outdir, script, _worker_encoder)
 
 
 def merged_groups(alignments: list[Alignment], script: str) -> dict[tuple[str, str], list[Alignment]]:
@@ -264,24 +263,27 @@ def write_merged_tmx(alignments: list[Alignment], outdir: Path, script: str) -> 
 
 
 SUMMARY_COLUMNS = ("label", "document", "serbian_file", "tag", "status", "src_sentences", "tgt_sentences",
-                   "units", "flagged", "seconds", "error", "warning")
+                   "units", "flagged", "to_review", "error", "warning")
 
 
 def write_summary(rows: list[DocumentRow], outdir: Path, directory: str | os.PathLike, script: str,
                   merged: list[Path]) -> list[Path]:
-    """summary.json (everything, including outputs and tracebacks of unexpected errors) and summary.csv."""
-    documents = [{**asdict(row), "seconds": round(row.seconds, 3)} for row in rows]
+    """summary.json (everything, including outputs and tracebacks of unexpected errors) and summary.csv: a function
+    of the inputs, so a run again gives the same files; the seconds each document took go to timings.json."""
+    documents = [{key: value for key, value in asdict(row).items() if key != "seconds"} for row in rows]
     summary = {
         "corpus": str(directory), "output": str(outdir), "script": script,
         "documents": documents,
         "totals": {"jobs": sum(r.status != "skipped" for r in rows), **{status: sum(r.status == status for r in rows)
                                          for status in ("ok", "suspect", "failed", "skipped")},
                    **{key: sum(getattr(r, key) for r in rows)
-                      for key in ("src_sentences", "tgt_sentences", "units", "flagged")},
-                   "seconds": round(sum(r.seconds for r in rows), 3)},
+                      for key in ("src_sentences", "tgt_sentences", "units", "flagged", "to_review")}},
         "merged_tmx": [str(path) for path in merged],
     }
-    json_path, csv_path = outdir / "summary.json", outdir / "summary.csv"
+    timings = {row.label: round(row.seconds, 3) for row in rows if row.status != "skipped"}
+    json_path, csv_path, timings_path = outdir / "summary.json", outdir / "summary.csv", outdir / "timings.json"
+    with atomic_write(timings_path) as out:
+        out.write(json.dumps({"seconds": timings, "total": round(sum(timings.values()), 3)}, indent=2) + "\n")
     with atomic_write(json_path) as out:
         out.write(json.dumps(summary, ensure_ascii=False, indent=2) + "\n")
     table = io.StringIO()
@@ -290,4 +292,4 @@ def write_summary(rows: list[DocumentRow], outdir: Path, directory: str | os.Pat
     writer.writerows(documents)
     with atomic_write(csv_path) as out:
         out.write(table.getvalue())
-    return [json_path, csv_path]
+    return [json_path, csv_path, timings_path]

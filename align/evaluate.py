@@ -140,3 +140,65 @@ def evaluate(documents: Iterable[tuple[Iterable[BeadPair], Iterable[BeadPair]]])
     for system, gold in documents:
         evaluation.add(system, gold)
     return evaluation
+
+
+# ---------------------------------------------------------------------------------------------- gold documents
+
+def gold_documents(folder: str | os.PathLike) -> list[tuple[str, str]]:
+    """(name, Serbian file tag) of every document of a gold folder laid out as bench/data/ensr is: name.beads with
+    name.en.txt/.sent and name.sr-Latn.txt/.sent or name.sr-Cyrl.txt/.sent."""
+    folder = Path(folder)
+    return [(beads.stem, next(folder.glob(f"{beads.stem}.sr-*.txt")).name.split(".")[1])
+            for beads in sorted(folder.glob("*.beads"))]
+
+
+# ---------------------------------------------------------------------------------------------- sentence splits
+
+@dataclass(frozen=True)
+class Passage:
+    """A passage of gold sentence splits: the sentences of each paragraph."""
+
+    paragraphs: tuple[tuple[str, ...], ...]
+    known_miss: bool = False  # the splitter is known to get it wrong (counted in scores, expected to fail in tests)
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(" ".join(sentences) for sentences in self.paragraphs)
+
+
+def read_split_gold(path: str | os.PathLike) -> list[Passage]:
+    """Gold sentence splits (tests/data/segment): passages separated by a line "==="; one sentence per line; a
+    blank line between paragraphs; lines starting with "#" are notes, and a note starting "# known miss" marks a
+    passage the splitter is known to get wrong."""
+    raw = Path(path).read_text(encoding="utf-8")
+    passages = []
+    for block in raw.split("\n===\n"):
+        paragraphs: list[list[str]] = [[]]
+        known_miss = False
+        for line in block.split("\n"):
+            if line.startswith("#"):
+                known_miss = known_miss or line.startswith("# known miss")
+                continue
+            if not line.strip():
+                if paragraphs[-1]:
+                    paragraphs.append([])
+                continue
+            paragraphs[-1].append(line)
+        paragraphs = [p for p in paragraphs if p]
+        if paragraphs:
+            passages.append(Passage(tuple(tuple(p) for p in paragraphs), known_miss))
+    return passages
+
+
+def boundaries(paragraphs: list[list[str]]) -> tuple[set[int], set[int]]:
+    """Sentence ends inside paragraphs and paragraph ends, as counts of non-space characters: two splits of the
+    same text compare by these, whatever white space each keeps."""
+    inner, paragraph_ends = set(), set()
+    position = 0
+    for sentences in paragraphs:
+        for sentence in sentences:
+            position += sum(not c.isspace() for c in sentence)
+            inner.add(position)
+        inner.discard(position)
+        paragraph_ends.add(position)
+    return inner, paragraph_ends

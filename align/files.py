@@ -63,3 +63,11 @@ def atomic_write(path: str | os.PathLike, mode: str = "w", encoding: str | None 
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def cache_dir() -> Path:
+    """Converted models and embeddings: $ALIGN_CACHE, else $XDG_CACHE_HOME/align, else ~/.cache/align."""
+    if os.environ.get("ALIGN_CACHE"):
+        return Path(os.environ["ALIGN_CACHE"]).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "align"

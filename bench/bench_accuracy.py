@@ -24,14 +24,14 @@ from pathlib import Path
 import numpy as np
 
 from align import aligner
-from align.embed import Embedder
-from align.evaluate import BeadPair, Evaluation, read_beads
+from align.embed import Encoder, load_encoder
+from align.evaluate import BeadPair, Evaluation, gold_documents, read_beads
+from align.pipeline import embed_and_align
 
 REPO = Path(__file__).resolve().parents[1]
 BENCHMARKS = REPO.parent / "shared" / "benchmarks"
 INTERVIEW = REPO / "corpora" / "interview"
-sys.path.insert(0, str(REPO / "tests"))
-from ensr_gold import ENSR_DIR, ensr_documents  # noqa: E402  English-Serbian documents written blind
+ENSR_DIR = REPO / "bench" / "data" / "ensr"  # English-Serbian documents written blind
 
 # Published strict / lax F1 on the Text+Berg test set (../shared/benchmarks/README.md).
 PEERS = [
@@ -74,7 +74,7 @@ def benchmark_sets() -> dict[str, BenchSet]:
         "ParIce (en-is)": BenchSet("en", "is", folder("parice", "eng", "isl", numbered=True)),
         "EN-SR blind (en-sr)": BenchSet("en", "sr", [
             (name, lines(ENSR_DIR / f"{name}.en.sent"), lines(ENSR_DIR / f"{name}.{script}.sent"),
-             read_beads(ENSR_DIR / f"{name}.beads")) for name, script in ensr_documents()]),
+             read_beads(ENSR_DIR / f"{name}.beads")) for name, script in gold_documents(ENSR_DIR)]),
     }
     if (INTERVIEW / "gold.beads").exists():
         gold = read_beads(INTERVIEW / "gold.beads")
@@ -85,23 +85,23 @@ def benchmark_sets() -> dict[str, BenchSet]:
     return sets
 
 
-def align_set(bench_set: BenchSet, embedder: Embedder) -> list[tuple[list, list[BeadPair]]]:
-    return [(aligner.align(src, tgt, embedder, src_lang=bench_set.src_lang, tgt_lang=bench_set.tgt_lang), gold)
+def align_set(bench_set: BenchSet, encoder: Encoder) -> list[tuple[list, list[BeadPair]]]:
+    return [(embed_and_align(src, tgt, bench_set.src_lang, bench_set.tgt_lang, encoder)[0], gold)
             for _, src, tgt, gold in bench_set.documents]
 
 
-def print_script_margins(sets: dict[str, BenchSet], embedder: Embedder) -> None:
+def print_script_margins(sets: dict[str, BenchSet], encoder: Encoder) -> None:
     """How well the model tells Serbian translations apart in each script: for every gold 1-1 pair of the
     English-Serbian documents, the cosine of the pair minus the best cosine of the English sentence with another
     Serbian sentence of the document (the margin), and whether the pair wins (P@1)."""
-    from align.script import to_cyrillic, to_latin
+    from align.languages.sr_script import to_cyrillic, to_latin
 
     documents = sets["EN-SR blind (en-sr)"].documents + sets["interview en-sr-Latn"].documents
     print("\nSerbian embedded in each script (gold 1-1 pairs of the blind documents and the interview):")
     for script, convert in (("Latin", to_latin), ("Cyrillic", to_cyrillic)):
         margins = []
         for _, src, tgt, gold in documents:
-            similarity = embedder.encode(src) @ embedder.encode([convert(t) for t in tgt]).T
+            similarity = encoder.encode(src) @ encoder.encode([convert(t) for t in tgt]).T
             for (i,), (j,) in ((s, t) for s, t in gold if len(s) == len(t) == 1):
                 margins.append(similarity[i, j] - np.delete(similarity[i], j).max())
         margins = np.array(margins)
@@ -144,14 +144,14 @@ def print_calibration(name: str, aligned) -> None:
     print(f"  Brier score {brier:.4f} (always guessing the base rate: {correct.var():.4f})")
 
 
-def fit_confidence(documents: list[Document], embedder: Embedder) -> None:
+def fit_confidence(documents: list[Document], encoder: Encoder) -> None:
     """Fit the logistic confidence on one set and print the constants for align.aligner.CONFIDENCE."""
     from sklearn.linear_model import LogisticRegression
 
     rows, labels = [], []
     for _, src, tgt, gold in documents:
         gold_set = set(gold)
-        vectors = embedder.encode(src + tgt)
+        vectors = encoder.encode(src + tgt)
         for bead, features in aligner.described_alignment(src, tgt, vectors[:len(src)], vectors[len(src):]):
             rows.append(features)
             labels.append((bead.src, bead.tgt) in gold_set)
@@ -174,18 +174,18 @@ TUNING_GRID = {
 }
 
 
-def tune(sets: list[list[Document]], embedder: Embedder, rounds: int = 2) -> None:
+def tune(sets: list[list[Document]], encoder: Encoder, rounds: int = 2) -> None:
     """Coordinate search for the Settings with the best mean strict F1 over the given (development) sets."""
     from dataclasses import replace
 
-    vectors = [[embedder.encode(src + tgt) for _, src, tgt, _ in documents] for documents in sets]
+    vectors = [[encoder.encode(src + tgt) for _, src, tgt, _ in documents] for documents in sets]
 
     def objective(settings: aligner.Settings) -> float:
         scores = []
         for documents, document_vectors in zip(sets, vectors):
             evaluation = Evaluation()
             for (_, src, tgt, gold), v in zip(documents, document_vectors):
-                beads = aligner.align_embeddings(src, tgt, v[:len(src)], v[len(src):], settings=settings)
+                beads = aligner.align(src, tgt, v[:len(src)], v[len(src):], settings=settings)
                 evaluation.add([(b.src, b.tgt) for b in beads], gold)
             scores.append(evaluation.strict.f1)
         return sum(scores) / len(scores)
@@ -212,20 +212,20 @@ def main() -> int:
     parser.add_argument("--scripts", action="store_true",
                         help="+ how well the model separates Serbian translations in Latin and in Cyrillic")
     args = parser.parse_args()
-    embedder = Embedder()
+    encoder = load_encoder()
     sets = benchmark_sets()
     if args.fit_confidence:
-        fit_confidence(sets["Text+Berg dev (de-fr)"].documents, embedder)
+        fit_confidence(sets["Text+Berg dev (de-fr)"].documents, encoder)
         return 0
     if args.tune:
-        tune([sets["Text+Berg dev (de-fr)"].documents, sets["MAC dev (zh-en)"].documents], embedder)
+        tune([sets["Text+Berg dev (de-fr)"].documents, sets["MAC dev (zh-en)"].documents], encoder)
         return 0
     results, seconds, aligned_sets = {}, {}, {}
     for name, bench_set in sets.items():
         if args.only and args.only.lower() not in name.lower():
             continue
         started = time.perf_counter()
-        aligned = align_set(bench_set, embedder)
+        aligned = align_set(bench_set, encoder)
         seconds[name] = time.perf_counter() - started
         evaluation = Evaluation()
         for beads, gold in aligned:
@@ -236,7 +236,7 @@ def main() -> int:
         for name, aligned in aligned_sets.items():
             print_calibration(name, aligned)
     if args.scripts:
-        print_script_margins(sets, embedder)
+        print_script_margins(sets, encoder)
     return 0
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import charset_normalizer
 
 from align.errors import AlignError
-from align.read import decode_bytes
+from align.readers.decoding import decode_bytes
 
 REPO = Path(__file__).resolve().parents[1]
 ASCII_TYPOGRAPHY = str.maketrans({"„": '"', "“": '"', "”": '"', "’": "'", "–": "-", "\xa0": " "})

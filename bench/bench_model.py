@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 SENTENCES = ROOT.parent / "shared" / "benchmarks" / "textberg" / "de"
-CONVERT = "from align.model import default_model_dir, build_default_model; build_default_model(default_model_dir())"
+CONVERT = "from align.embed.models import resolve_model; resolve_model()"
 
 
 def timed(encode):
@@ -55,11 +55,11 @@ def main() -> None:
     start = time.perf_counter()
     import sentence_transformers  # noqa: F401  (timed: part of what a first encode costs)
     imported = time.perf_counter() - start
-    from align.model import load_model, resolve_model
+    from align.embed.sentence_transformer import SentenceTransformerEncoder
 
-    path = resolve_model()
+    encoder = SentenceTransformerEncoder()
     start = time.perf_counter()
-    model = load_model(str(path))
+    model = encoder.model
     loaded = time.perf_counter() - start
     print(f"load: import sentence-transformers {imported:.1f} s, load converted model {loaded:.1f} s")
 

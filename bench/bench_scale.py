@@ -62,18 +62,18 @@ def run_one(size: int) -> dict:
     import numpy as np
 
     from align import aligner
-    from align.embed import Embedder
+    from align.embed import load_encoder
     from align.evaluate import Evaluation
 
     src, tgt, gold = synthetic(size)
     started = time.perf_counter()
-    embedder = Embedder()
-    vectors = embedder.encode(src + tgt)
+    encoder = load_encoder()
+    vectors = encoder.encode(src + tgt)
     fetched = time.perf_counter()
-    if embedder.encoded:
+    if encoder.encoded:
         raise SystemExit("vectors were not cached: run without --one first")
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    beads = aligner.align_embeddings(src, tgt, vectors[:len(src)], np.ascontiguousarray(vectors[len(src):]))
+    beads = aligner.align(src, tgt, vectors[:len(src)], np.ascontiguousarray(vectors[len(src):]))
     aligned = time.perf_counter()
     evaluation = Evaluation()
     evaluation.add([(b.src, b.tgt) for b in beads], gold)
@@ -93,13 +93,13 @@ def main() -> int:
         print(json.dumps(run_one(args.one)))
         return 0
     if args.encode:
-        from align.embed import Embedder
+        from align.embed import load_encoder
 
         distinct = sorted({text for size in sizes for part in synthetic(size)[:2] for text in part})
         started = time.perf_counter()
-        embedder = Embedder()
-        embedder.encode(distinct)
-        print(f"{len(distinct)} distinct sentences, {embedder.encoded} newly encoded in "
+        encoder = load_encoder()
+        encoder.encode(distinct)
+        print(f"{len(distinct)} distinct sentences, {encoder.encoded} newly encoded in "
               f"{time.perf_counter() - started:.1f} s (cached for the runs below)")
         return 0
     # Every step in its own process: Linux carries a parent's peak RSS into a child it forks, so this

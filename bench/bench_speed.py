@@ -5,7 +5,7 @@
 The seven Text+Berg test documents joined into one (991 German x 1,011 French sentences, one per line) are
 aligned by ONE `align pair --presplit` subprocess with a cold embedding cache (ALIGN_NO_CACHE=1; the converted
 model is reused), side by side with a subprocess that loads the same model and encodes every sentence of both
-sides once (align.embed.Embedder, cache off). Target: align / encode-once <= 1.5. Rounds alternate the two so
+sides once (align.embed.load_encoder, cache off). Target: align / encode-once <= 1.5. Rounds alternate the two so
 that both see the same machine load; the best round of each is reported.
 
 bertalign (PyPI bertalign==2.0.1) needs Python >= 3.12, which the project's venv (3.11) is not, so it runs from
@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from align.evaluate import Evaluation, read_beads
-from align.model import resolve_model
+from align.embed.models import resolve_model
 
 REPO = Path(__file__).resolve().parents[1]
 TEXTBERG = REPO.parent / "shared" / "benchmarks" / "textberg"
@@ -36,9 +36,9 @@ BERTALIGN_PYTHON = BERTALIGN_VENV / "bin" / "python"
 
 ENCODE_ONCE = """
 import sys
-from align.embed import Embedder
+from align.embed import load_encoder
 lines = [open(path, encoding="utf-8").read().splitlines() for path in sys.argv[1:3]]
-Embedder(cache=False).encode(lines[0] + lines[1])
+load_encoder(cache=False).encode(lines[0] + lines[1])
 """
 
 BERTALIGN = """

@@ -16,12 +16,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path.insert(0, str(ROOT))
 
-from ensr_gold import ENSR_DIR, ensr_documents  # noqa: E402
-from segment_gold import boundaries, load_passages  # noqa: E402
+from align.evaluate import boundaries, gold_documents, read_split_gold  # noqa: E402
+from align.readers.text import split_paragraphs  # noqa: E402
 
-from align.segment import split_document, split_paragraph, split_paragraphs  # noqa: E402
+from align.segment import split_document, split_paragraph  # noqa: E402
+
+ENSR_DIR = ROOT / "bench" / "data" / "ensr"
+SEGMENT_GOLD = ROOT / "tests" / "data" / "segment"
 
 
 def ours(lang: str):
@@ -73,7 +76,7 @@ def whole_documents() -> list[tuple[str, Path, Path, str]]:
     corpus = ROOT / "corpora" / "interview"
     documents = [(f"interview {side}", corpus / f"{side}.txt", corpus / f"{side}.sent", lang)
                  for side, lang in (("en", "en"), ("sr-Latn", "sr"), ("sr-Cyrl", "sr"))]
-    for name, script in ensr_documents():
+    for name, script in gold_documents(ENSR_DIR):
         documents += [(f"blind {name} {side}", ENSR_DIR / f"{name}.{side}.txt", ENSR_DIR / f"{name}.{side}.sent",
                        lang) for side, lang in (("en", "en"), (script, "sr"))]
     return documents
@@ -109,7 +112,7 @@ def main() -> None:
     print(f"{'set':8} {'splitter':16} {'passages':>8} {'bounds':>6} {'P':>6} {'R':>6} {'F1':>6}"
           f" {'exact':>6} {'sent/s':>9}")
     for name, entries in systems.items():
-        passages = load_passages(name)
+        passages = read_split_gold(SEGMENT_GOLD / f"{name}.txt")
         for label, split in entries:
             scores = evaluate(split, passages)
             rate = speed(split, passages, args.repeat if label == "align" else 2)

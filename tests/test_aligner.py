@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from align import aligner
-from align.embed import Embedder
+from align.embed import encode_pair
 
 EN = [
     "The museum opened its new wing on Monday.",
@@ -55,27 +55,27 @@ def check_invariants(beads, n, m, max_align):
         assert 0.0 <= b.score <= 1.0
 
 
-@pytest.fixture(scope="module")
-def embedder():
-    return Embedder(cache=False)
+def align(src, tgt, encoder):
+    """Encode both sides as given, then align them."""
+    return aligner.align(src, tgt, *encode_pair(encoder, src, tgt))
 
 
-def test_real_model_finds_one_to_one_merge_split_and_deletion(embedder):
-    beads = aligner.align(EN, SR, embedder)
+def test_real_model_finds_one_to_one_merge_split_and_deletion(encoder):
+    beads = align(EN, SR, encoder)
     check_invariants(beads, len(EN), len(SR), 4)
     assert as_pairs(beads) == GOLD
 
 
-def test_real_model_in_cyrillic(embedder):
-    from align.script import to_cyrillic
+def test_real_model_in_cyrillic(encoder):
+    from align.languages.sr_script import to_cyrillic
 
-    beads = aligner.align(EN, [to_cyrillic(s) for s in SR], embedder)
+    beads = align(EN, [to_cyrillic(s) for s in SR], encoder)
     assert as_pairs(beads) == GOLD
 
 
-def test_confidence_separates_right_from_wrong(embedder):
-    right = aligner.align(EN[:3], SR[:3], embedder)
-    wrong = aligner.align(EN[:3], [SR[5], SR[8], SR[2]], embedder)
+def test_confidence_separates_right_from_wrong(encoder):
+    right = align(EN[:3], SR[:3], encoder)
+    wrong = align(EN[:3], [SR[5], SR[8], SR[2]], encoder)
     assert min(b.score for b in right) > 0.5
     assert wrong[0].score < min(b.score for b in right)
 
@@ -122,12 +122,12 @@ def test_invariants_on_random_embeddings(seed):
     src /= np.linalg.norm(src, axis=1, keepdims=True)
     tgt /= np.linalg.norm(tgt, axis=1, keepdims=True)
     max_align = int(rng.integers(1, 5))
-    beads = aligner.align_embeddings([SENTENCE] * n, [SENTENCE] * m, src, tgt, max_align=max_align)
+    beads = aligner.align([SENTENCE] * n, [SENTENCE] * m, src, tgt, max_align=max_align)
     check_invariants(beads, n, m, max_align)
 
 
 def test_empty_side_gives_only_skips():
-    beads = aligner.align_embeddings(["a", "b"], [], np.ones((2, 4), np.float32), np.zeros((0, 4), np.float32))
+    beads = aligner.align(["a", "b"], [], np.ones((2, 4), np.float32), np.zeros((0, 4), np.float32))
     assert as_pairs(beads) == [((0,), ()), ((1,), ())]
 
 
@@ -136,7 +136,7 @@ def test_planted_alignment_is_found_in_full_and_banded_search(full_cells):
     rng = np.random.default_rng(7)
     src, tgt, src_texts, tgt_texts, gold = random_document(rng, 300, deletions=6, merges=10)
     settings = replace(aligner.Settings(), full_cells=full_cells)
-    beads = aligner.align_embeddings(src_texts, tgt_texts, src, tgt, settings=settings)
+    beads = aligner.align(src_texts, tgt_texts, src, tgt, settings=settings)
     check_invariants(beads, len(src), len(tgt), 4)
     found = set(as_pairs(beads))
     assert sum(bead in found for bead in gold) / len(gold) > 0.97
@@ -150,7 +150,7 @@ def test_banded_search_survives_a_long_insertion():
     noise /= np.linalg.norm(noise, axis=1, keepdims=True)
     tgt = np.concatenate([tgt[:200], noise, tgt[200:]])
     settings = replace(aligner.Settings(), full_cells=5_000)
-    beads = aligner.align_embeddings(src_texts, [SENTENCE] * len(tgt), src, tgt, settings=settings)
+    beads = aligner.align(src_texts, [SENTENCE] * len(tgt), src, tgt, settings=settings)
     check_invariants(beads, len(src), len(tgt), 4)
     pairs = set(as_pairs(beads))
     assert ((250,), (250 + 80,)) in pairs and ((100,), (100,)) in pairs
@@ -165,13 +165,13 @@ def test_evidence_reads_cyrillic_names_and_numbers_as_latin():
     assert aligner.evidence_keys("It cost 1,400 euros.")[0] == aligner.evidence_keys("Koštalo je 1.400 evra.")[0]
 
 
-def test_short_documents_are_not_swallowed_by_one_bead(embedder):
+def test_short_documents_are_not_swallowed_by_one_bead(encoder):
     """Beyond the ends of a document there are no neighbours: that must not make one bead of everything win."""
     en = ["The general visited Belgrade in October.", "He met the minister of defence.",
           "They talked about the exercise.", "The weather was cold."]
     sr = ["General je u oktobru posetio Beograd.", "Sastao se s ministrom odbrane i razgovarali su o vežbi.",
           "Vreme je bilo hladno."]
-    assert as_pairs(aligner.align(en, sr, embedder)) == [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))]
+    assert as_pairs(align(en, sr, encoder)) == [((0,), (0,)), ((1, 2), (1,)), ((3,), (2,))]
 
 
 def test_question_marks_of_other_scripts_count():

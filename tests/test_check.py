@@ -9,10 +9,14 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from align import check, score, tmx
+from align import quality
 from align.cli import main
 from align.errors import AlignError
-from quality_fixtures import UNITS_EN_SR, UNITS_EN_SR_CYRL
+from align.formats import tmx
+from align.pipeline import check_tmx, read_units
+from align.quality import DocumentContext, UnitFacts, audit
+from align.quality.profile import DocumentProfile
+from align.records import Flag
 
 
 def write_tmx(path, units, src_lang="en", tgt_lang="sr-Latn", tuids=True, header_lang="en"):
@@ -46,21 +50,29 @@ def unit_vectors(n: int, dim: int = 48, seed: int = 0) -> tuple[np.ndarray, np.n
         (tgt / np.linalg.norm(tgt, axis=1, keepdims=True)).astype(np.float32)
 
 
+def label_flags(units: list[UnitFacts]) -> list[list[Flag]]:
+    """For every unit, the flags that only the TMX markup shows: a script subtag that its text contradicts, inline
+    codes the sides do not share."""
+    document = DocumentContext(DocumentProfile.of([(u.src, u.tgt) for u in units], "und", "und"))
+    return [quality.flags_of(u, document, [quality.CHECKS["mislabelled-script"], quality.CHECKS["inline-codes"]])
+            for u in units]
+
+
 # ---------------------------------------------------------------------------------------------- reading
 
-def test_read_pairs_takes_tuids_or_positions_and_finds_the_languages(tmp_path):
-    path = write_tmx(tmp_path / "a.tmx", UNITS_EN_SR[:7])
-    pairs, src_lang, tgt_lang, _ = check.read_pairs(path)
+def test_read_pairs_takes_tuids_or_positions_and_finds_the_languages(tmp_path, water):
+    path = write_tmx(tmp_path / "a.tmx", water.units()[:7])
+    ids, units, src_lang, tgt_lang = read_units(path)
     assert (src_lang, tgt_lang) == ("en", "sr-Latn")
-    assert [p[0] for p in pairs] == ["1", "tu-2", "tu-3", "tu-4", "tu-5", "6", "tu-7"]
-    assert pairs[1][1:] == UNITS_EN_SR[1]
+    assert ids == ["1", "tu-2", "tu-3", "tu-4", "tu-5", "6", "tu-7"]
+    assert (units[1].src, units[1].tgt) == water.units()[1]
 
 
-def test_read_pairs_with_languages_given(tmp_path):
-    path = write_tmx(tmp_path / "a.tmx", UNITS_EN_SR[:3], header_lang="*all*")
-    pairs, src_lang, tgt_lang, _ = check.read_pairs(path, "sr", "en")
+def test_read_pairs_with_languages_given(tmp_path, water):
+    path = write_tmx(tmp_path / "a.tmx", water.units()[:3], header_lang="*all*")
+    _, units, src_lang, tgt_lang = read_units(path, "sr", "en")
     assert (src_lang, tgt_lang) == ("sr", "en")
-    assert pairs[0][1:] == (UNITS_EN_SR[0][1], UNITS_EN_SR[0][0])
+    assert (units[0].src, units[0].tgt) == (water.units()[0][1], water.units()[0][0])
 
 
 def test_read_pairs_never_takes_the_other_script(tmp_path):
@@ -70,8 +82,10 @@ def test_read_pairs_never_takes_the_other_script(tmp_path):
         tmx.TmxUnit("b", [tmx.TmxVariant("en-US", "Thanks."), tmx.TmxVariant("sr-Cyrl-RS", "Хвала.")])])
     path = tmp_path / "a.tmx"
     tmx.write_document(document, path)
-    assert check.read_pairs(path, "en", "sr-Cyrl")[0] == [("a", "Good morning.", ""), ("b", "Thanks.", "Хвала.")]
-    assert [p[2] for p in check.read_pairs(path, "en", "sr")[0]] == ["Dobro jutro.", "Хвала."]
+    ids, units, _, _ = read_units(path, "en", "sr-Cyrl")
+    assert [(i, u.src, u.tgt) for i, u in zip(ids, units)] == [
+        ("a", "Good morning.", ""), ("b", "Thanks.", "Хвала.")]
+    assert [u.tgt for u in read_units(path, "en", "sr")[1]] == ["Dobro jutro.", "Хвала."]
 
 
 def test_a_side_tagged_with_the_other_script_is_mislabelled(tmp_path):
@@ -82,29 +96,29 @@ def test_a_side_tagged_with_the_other_script_is_mislabelled(tmp_path):
         tmx.TmxUnit("c", [tmx.TmxVariant("en", "See you soon."), tmx.TmxVariant("sr-latn-RS", "Видимо се ускоро.")])])
     path = tmp_path / "a.tmx"
     tmx.write_document(document, path)
-    label_flags = check.read_pairs(path, "en", "sr")[3]
-    assert [[(f.name, f.reason) for f in flags] for flags in label_flags] == [
-        [(score.MISLABELLED, "the target is tagged sr-Latn but written in Cyrillic script")], [],
-        [(score.MISLABELLED, "the target is tagged sr-latn-RS but written in Cyrillic script")]]  # as in the file
+    flags_read = label_flags(read_units(path, "en", "sr")[1])
+    assert [[(f.name, f.reason) for f in flags] for flags in flags_read] == [
+        [("mislabelled-script", "the target is tagged sr-Latn but written in Cyrillic script")], [],
+        [("mislabelled-script", "the target is tagged sr-latn-RS but written in Cyrillic script")]]  # as in the file
 
 
-def test_read_pairs_errors_name_the_file(tmp_path):
-    path = write_tmx(tmp_path / "one.tmx", [(s, s) for s, _ in UNITS_EN_SR[:3]], tgt_lang="en")
+def test_read_pairs_errors_name_the_file(tmp_path, water):
+    path = write_tmx(tmp_path / "one.tmx", [(s, s) for s, _ in water.units()[:3]], tgt_lang="en")
     with pytest.raises(AlignError, match=r"one\.tmx: no language other than en found; give --tgt-lang"):
-        check.read_pairs(path)
+        read_units(path)
     with pytest.raises(AlignError, match=r"one\.tmx: no de text found"):
-        check.read_pairs(path, "en", "de")
+        read_units(path, "en", "de")
 
 
 # ---------------------------------------------------------------------------------------------- evidence
 
 def test_a_shift_is_found_and_a_clean_file_has_none():
     src, tgt = unit_vectors(40)
-    assert not check.shifted_units(check.embedding_evidence(src, tgt)).any()
+    assert not audit.shifted_units(audit.embedding_evidence(src, tgt)).any()
     shifted = tgt.copy()
     shifted[10:14] = tgt[11:15]
     shifted[14] = tgt[10]
-    found = check.shifted_units(check.embedding_evidence(src, shifted))
+    found = audit.shifted_units(audit.embedding_evidence(src, shifted))
     # units 10-13 hold the next unit's target; unit 14's target (unit 10's) fits its neighbours only by chance
     assert list(np.flatnonzero(found))[:4] == [10, 11, 12, 13] and set(np.flatnonzero(found)) <= set(range(10, 15))
     assert (found[10:14] == 1).all()
@@ -112,43 +126,45 @@ def test_a_shift_is_found_and_a_clean_file_has_none():
 
 def test_a_swap_is_found_by_its_margins_and_its_partner():
     src, tgt = unit_vectors(30)
-    assert (check.swapped_units(check.embedding_evidence(src, tgt)) == -1).all()
+    assert (audit.swapped_units(audit.embedding_evidence(src, tgt)) == -1).all()
     swapped = tgt.copy()
     swapped[[3, 20]] = tgt[[20, 3]]
-    evidence = check.embedding_evidence(src, swapped)
+    evidence = audit.embedding_evidence(src, swapped)
     margin = evidence.margin_of(np.array([3, 20, 5]), np.array([3, 20, 5]))
     assert margin[0] < 0 and margin[1] < 0 and margin[2] > 0
-    partner = check.swapped_units(evidence)
+    partner = audit.swapped_units(evidence)
     assert partner[3] == 20 and partner[20] == 3 and (np.delete(partner, [3, 20]) == -1).all()
 
 
-def test_confidence_separates_wrong_pairs_on_synthetic_evidence():
-    texts = UNITS_EN_SR
+def test_confidence_separates_wrong_pairs_on_synthetic_evidence(water):
+    texts = water.units()
     src, tgt = unit_vectors(len(texts))
     swapped = tgt.copy()
     swapped[[2, 18]] = tgt[[18, 2]]
-    pairs = [(str(k + 1), s, t) for k, (s, t) in enumerate(texts)]
-    units = check.check_pairs(pairs, src, swapped, "en", "sr")
+    ids = [str(k + 1) for k in range(len(texts))]
+    units = audit.audit_units(ids, [UnitFacts(s, t) for s, t in texts], src, swapped, "en", "sr")
     wrong = {2, 18}
     assert all(not units[k].ok for k in wrong)
     assert all(u.ok for k, u in enumerate(units) if k not in wrong)
     assert all(0.0 <= u.score <= 1.0 for u in units)
 
 
-def test_a_tiny_file_is_judged_by_rivals_only():
+def test_a_tiny_file_is_judged_by_rivals_only(water):
     src, tgt = unit_vectors(3)
-    pairs = [(str(k + 1), s, t) for k, (s, t) in enumerate(UNITS_EN_SR[:3])]
-    assert all(u.ok and u.score == 1.0 for u in check.check_pairs(pairs, src, tgt, "en", "sr"))
+    units = [UnitFacts(s, t) for s, t in water.units()[:3]]
+    assert all(u.ok and u.score == 1.0 for u in audit.audit_units(["1", "2", "3"], units, src, tgt, "en", "sr"))
 
 
 # ---------------------------------------------------------------------------------------------- with the model
 
 @pytest.mark.slow
-@pytest.mark.parametrize("units, tag", [(UNITS_EN_SR, "sr-Latn"), (UNITS_EN_SR_CYRL, "sr-Cyrl")])
-def test_check_tmx_finds_the_corrupted_units(tmp_path, units, tag):
+@pytest.mark.model
+@pytest.mark.parametrize("script, tag", [("Latn", "sr-Latn"), ("Cyrl", "sr-Cyrl")])
+def test_check_tmx_finds_the_corrupted_units(tmp_path, water, script, tag):
+    units = water.units(script)
     bad, kinds = corrupted(units)
     path = write_tmx(tmp_path / "bad.tmx", bad, tgt_lang=tag)
-    result = check.check_tmx(path, tmp_path / "report")
+    result = check_tmx(path, tmp_path / "report")
     corrupted_positions = {k for positions in kinds.values() for k in positions}
     missed = [(kind, k) for kind, positions in kinds.items() for k in positions if result.units[k].ok]
     assert not missed, [(kind, result.units[k]) for kind, k in missed]
@@ -166,22 +182,23 @@ def test_check_tmx_finds_the_corrupted_units(tmp_path, units, tag):
     assert summary["kind"] == "check" and summary["units"] == len(units)
     assert summary["languages"] == {"src": "en", "tgt": tag}
     untranslated = result.units[kinds["untranslated"][0]]
-    assert score.UNTRANSLATED in [f.name for f in untranslated.flags]
-    assert score.LOW_MARGIN in [f.name for f in result.units[kinds["shift"][0]].flags]
+    assert "untranslated" in [f.name for f in untranslated.flags]
+    assert "low-margin" in [f.name for f in result.units[kinds["shift"][0]].flags]
 
 
 @pytest.mark.slow
-def test_align_check_command(tmp_path):
-    path = write_tmx(tmp_path / "clean.tmx", UNITS_EN_SR)
+@pytest.mark.model
+def test_align_check_command(tmp_path, water):
+    path = write_tmx(tmp_path / "clean.tmx", water.units())
     result = CliRunner().invoke(main, ["check", str(path), "--report-dir", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    assert f"{len(UNITS_EN_SR)} units (en -> sr-Latn), 0 not ok" in result.output
+    assert f"{len(water.units())} units (en -> sr-Latn), 0 not ok" in result.output
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
         ["units.csv", "units.parquet", "summary.json", "report.html"])
     gate = ["check", str(path), "--fail-on-review"]  # no report folder: the summary line only
     clean = CliRunner().invoke(main, gate)
     assert clean.exit_code == 0 and "0 not ok" in clean.output and "report in" not in clean.output
-    units, kinds = corrupted(UNITS_EN_SR)
+    units, kinds = corrupted(water.units())
     gate[1] = str(write_tmx(tmp_path / "corrupted.tmx", units))
     result = CliRunner().invoke(main, gate)
     assert result.exit_code == 3 and "not ok" in result.output
@@ -206,10 +223,10 @@ def test_inline_codes_the_sides_do_not_share_are_flagged(tmp_path):
         '<tu tuid="2"><tuv xml:lang="en"><seg>Hi <ph x="1">{0}</ph>.</seg></tuv>'
         '<tuv xml:lang="sr-Latn"><seg>Zdravo <ph x="1">{0}</ph>.</seg></tuv></tu>'
         '</body></tmx>', encoding="utf-8")
-    pairs, _, _, label_flags = check.read_pairs(path)
-    assert pairs[0][1:] == ("Press  to go.", "Pritisnite da krenete.")
-    assert [[(f.name, f.reason) for f in flags] for flags in label_flags] == [
-        [(score.INLINE_CODES, "inline codes differ: source 1 bpt, 1 ept, 1 ph, target none")], []]
+    _, units, _, _ = read_units(path)
+    assert (units[0].src, units[0].tgt) == ("Press  to go.", "Pritisnite da krenete.")
+    assert [[(f.name, f.reason) for f in flags] for flags in label_flags(units)] == [
+        [("inline-codes", "inline codes differ: source 1 bpt, 1 ept, 1 ph, target none")], []]
 
 
 def test_a_file_with_targets_in_both_scripts_checks_them_all(tmp_path):
@@ -221,7 +238,7 @@ def test_a_file_with_targets_in_both_scripts_checks_them_all(tmp_path):
         tmx.TmxUnit("c", [tmx.TmxVariant("en", "Thank you all."), tmx.TmxVariant("sr-Cyrl", "Hvala svima, drugovi.")])])
     path = tmp_path / "both.tmx"
     tmx.write_document(document, path)
-    pairs, _, tgt_lang, label_flags = check.read_pairs(path)
-    assert tgt_lang == "sr" and [p[2] for p in pairs] == [
+    _, units, _, tgt_lang = read_units(path)
+    assert tgt_lang == "sr" and [u.tgt for u in units] == [
         "Dobro jutro.", "Бренд Facebook и YouTube, Microsoft Windows.", "Hvala svima, drugovi."]
-    assert [[f.name for f in flags] for flags in label_flags] == [[], [], [score.MISLABELLED]]
+    assert [[f.name for f in flags] for flags in label_flags(units)] == [[], [], ["mislabelled-script"]]

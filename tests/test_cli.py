@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from align import pipeline
 from align.cli import main
 
-COMMANDS = ["pair", "split", "corpus", "check", "export", "merge", "info"]
+COMMANDS = ["pair", "write", "review", "edit", "split", "corpus", "check", "export", "merge", "info"]
 
 EN = """The general visited Belgrade in October.
 
@@ -41,6 +41,7 @@ def test_console_script_is_installed():
     assert completed.stdout.startswith("align, version ")
 
 
+@pytest.mark.model
 def test_info_prints_json_with_resolved_model():
     result = CliRunner().invoke(main, ["info"])
     assert result.exit_code == 0, result.output
@@ -124,6 +125,7 @@ def _pair_stderr(tmp_path: Path, *options: str, terminal: bool) -> str:
 
 
 @pytest.mark.slow
+@pytest.mark.model
 def test_progress_bar_on_a_terminal_and_not_with_quiet_or_on_a_pipe(tmp_path):
     assert "100%|" in _pair_stderr(tmp_path, terminal=True)
     for quiet in (_pair_stderr(tmp_path, "--quiet", terminal=True), _pair_stderr(tmp_path, terminal=False)):

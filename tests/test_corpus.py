@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from align.script import to_cyrillic, to_latin
+from align.languages.sr_script import to_cyrillic, to_latin
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "corpora" / "interview"

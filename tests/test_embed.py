@@ -12,8 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from align.embed import EmbeddingCache, Embedder, model_text, text_key
-from align.model import resolve_model
+from align.embed import load_encoder, model_texts
+from align.embed.cache import CachedEncoder, EmbeddingCache, text_key
+from align.embed.models import resolve_model
+from align.languages import language
 
 TEXTS = [
     "The public does not see how much NATO and Serbia work together.",
@@ -36,25 +38,27 @@ def fresh_cache(tmp_path, monkeypatch):
     return tmp_path / "cache"
 
 
+@pytest.mark.model
 def test_rows_are_normalized_float32_in_input_order(model_dir, fresh_cache):
-    embedder = Embedder(str(model_dir))
-    vectors = embedder.encode(TEXTS)
+    encoder = load_encoder(str(model_dir))
+    vectors = encoder.encode(TEXTS)
     assert vectors.dtype == np.float32 and vectors.shape == (len(TEXTS), 384)
     assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     assert np.array_equal(vectors[0], vectors[3])
-    assert embedder.encoded == len(set(TEXTS)) == 4 and embedder.hits == 0
+    assert encoder.encoded == len(set(TEXTS)) == 4 and encoder.hits == 0
     # the query prompt is used: the same as asking the model for it directly
-    direct = embedder.model.encode(TEXTS[1:2], prompt_name="query", normalize_embeddings=True)
+    direct = encoder.inner.model.encode(TEXTS[1:2], prompt_name="query", normalize_embeddings=True)
     assert np.allclose(vectors[1], direct[0], atol=1e-6)
     # Serbian Latin and Cyrillic of one sentence are near each other, the English translation close by
     similarity = vectors @ vectors.T
     assert similarity[1, 2] > 0.9 and similarity[0, 1] > 0.8
 
 
+@pytest.mark.model
 def test_a_rerun_is_served_from_the_cache(model_dir, fresh_cache):
-    first = Embedder(str(model_dir))
+    first = load_encoder(str(model_dir))
     before = first.encode(TEXTS)
-    again = Embedder(str(model_dir))
+    again = load_encoder(str(model_dir))
     after = again.encode(TEXTS)
     assert again.encoded == 0 and again.hits == 4
     assert np.array_equal(before, after)
@@ -65,6 +69,7 @@ def test_a_rerun_is_served_from_the_cache(model_dir, fresh_cache):
     assert np.array_equal(more[:2], before[:2])
 
 
+@pytest.mark.model
 def test_different_models_do_not_share_entries(model_dir, fresh_cache, tmp_path):
     """A copy of the model that prompts with "passage: " is another model: its own cache, other vectors."""
     variant = tmp_path / "passage-variant"
@@ -78,41 +83,50 @@ def test_different_models_do_not_share_entries(model_dir, fresh_cache, tmp_path)
     config.unlink()
     config.write_text(json.dumps(settings))
 
-    default, other = Embedder(str(model_dir)), Embedder(str(variant))
-    assert default.cache.path != other.cache.path
+    default, other = load_encoder(str(model_dir)), load_encoder(str(variant))
+    assert default.cache("query").path != other.cache("query").path
     first = default.encode(TEXTS)
     second = other.encode(TEXTS)
     assert other.hits == 0 and other.encoded == 4
     assert not np.allclose(first, second, atol=1e-3)
-    assert np.allclose(second[1], default.model.encode(TEXTS[1:2], prompt_name="passage")[0], atol=1e-6)
+    assert np.allclose(second[1], default.inner.model.encode(TEXTS[1:2], prompt_name="passage")[0], atol=1e-6)
 
 
+@pytest.mark.model
 def test_cache_can_be_switched_off(model_dir, fresh_cache, monkeypatch):
-    off = Embedder(str(model_dir), cache=False)
+    off = load_encoder(str(model_dir), cache=False)
+    encoded, model_encode = [], type(off.model).encode
+
+    def counting(model, texts, **options):
+        encoded.extend(texts)
+        return model_encode(model, texts, **options)
+    monkeypatch.setattr(type(off.model), "encode", counting)
     off.encode(TEXTS[:2])
     off.encode(TEXTS[:2])
-    assert off.cache is None and off.encoded == 4 and off.hits == 0
+    assert not isinstance(off, CachedEncoder) and len(encoded) == 4  # every text to the model, none from a cache
     monkeypatch.setenv("ALIGN_NO_CACHE", "1")
-    assert Embedder(str(model_dir)).cache is None
+    assert not isinstance(load_encoder(str(model_dir)), CachedEncoder)
     assert not (fresh_cache / "embeddings").exists()
 
 
+@pytest.mark.model
 def test_progress_bar_only_when_asked(model_dir, fresh_cache, capfd):
-    Embedder(str(model_dir)).encode(TEXTS[:2])
+    load_encoder(str(model_dir)).encode(TEXTS[:2])
     assert capfd.readouterr().err == ""
-    Embedder(str(model_dir), cache=False, show_progress=True).encode(TEXTS[:2])
+    load_encoder(str(model_dir), cache=False, show_progress=True).encode(TEXTS[:2])
     captured = capfd.readouterr()
     assert "Batches" in captured.err and captured.out == ""
 
 
+@pytest.mark.model
 def test_empty_input(model_dir, fresh_cache):
-    assert Embedder(str(model_dir)).encode([]).shape == (0, 384)
+    assert load_encoder(str(model_dir)).encode([]).shape == (0, 384)
 
 
 def _store(paths: list[str], start_together, count: int) -> None:
     for path in paths:
         start_together.wait(timeout=60)  # every process opens the same new file at the same moment
-        cache = EmbeddingCache(Path(path), Path("/model"))
+        cache = EmbeddingCache(Path(path), "/model")
         for start in range(0, count, 50):  # many small transactions, to interleave with the others
             cache.put({text_key(f"text {i}"): np.full(384, i, np.float32) for i in range(start, start + 50)})
         cache.close()
@@ -134,7 +148,7 @@ def test_processes_create_and_fill_one_cache_at_once(tmp_path):
         worker.join(timeout=120)
     assert [worker.exitcode for worker in workers] == [0, 0, 0, 0]
     for path in paths:
-        cache = EmbeddingCache(Path(path), tmp_path)
+        cache = EmbeddingCache(Path(path), str(tmp_path))
         found = cache.get([text_key(f"text {i}") for i in range(500)])
         assert len(found) == 500
         assert all(np.array_equal(found[text_key(f"text {i}")], np.full(384, i, np.float32)) for i in range(500))
@@ -151,10 +165,11 @@ def test_processes_create_and_fill_one_cache_at_once(tmp_path):
     ("The public does not see.", "en", "The public does not see."),
 ])
 def test_the_model_is_given_serbian_in_latin(text, lang, given):
-    assert model_text(text, lang) == given
+    assert language(lang).model_text(text) == given
 
 
+@pytest.mark.model
 def test_serbian_is_encoded_in_latin_whatever_its_script(model_dir, fresh_cache):
-    embedder = Embedder(str(model_dir))
-    cyrillic, latin = embedder.encode([TEXTS[2]], "sr"), embedder.encode([TEXTS[1]])
+    encoder = load_encoder(str(model_dir))
+    cyrillic, latin = encoder.encode(model_texts([TEXTS[2]], "sr")), encoder.encode([TEXTS[1]])
     assert np.array_equal(cyrillic, latin)

@@ -9,11 +9,11 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from align import export, score, tmx
+from align import quality
 from align.cli import main
 from align.errors import AlignError
-from align.records import Flag
-from tmx_fixtures import interview_alignment, make_alignment
+from align.formats import export_tmx, tmx
+from align.formats.table import one_line
 
 DATA = Path(__file__).parent / "data" / "tmx"
 COLUMNS = ["id", "src", "tgt", "src_lang", "tgt_lang", "score", "bead", "document", "flags"]
@@ -24,9 +24,10 @@ AWKWARD_TGT = ["Red jedan\r\nred dva", "Kol\tona", '"Jeste", reče: =SUM(A1:A9)'
 
 
 @pytest.fixture
-def awkward_tmx(tmp_path) -> Path:
+def awkward_tmx(tmp_path, interview) -> Path:
     beads = [((i,), (i,), 0.5 + i / 10, []) for i in range(4)]
-    return tmx.write_tmx([make_alignment(AWKWARD_SRC, AWKWARD_TGT, beads, name="awk")], tmp_path / "awk.tmx")
+    return tmx.write_tmx([interview.make_alignment(AWKWARD_SRC, AWKWARD_TGT, beads, name="awk")],
+                         tmp_path / "awk.tmx")
 
 
 def expected_rows() -> list[dict]:
@@ -36,7 +37,7 @@ def expected_rows() -> list[dict]:
 
 
 def test_moses_writes_two_line_aligned_files(awkward_tmx, tmp_path):
-    result = export.export_tmx(awkward_tmx, "moses", tmp_path / "corpus")
+    result = export_tmx(awkward_tmx, "moses", tmp_path / "corpus")
     assert result.paths == [tmp_path / "corpus.en", tmp_path / "corpus.sr-Latn"] and result.pairs == 4
     src = result.paths[0].read_text(encoding="utf-8").split("\n")
     tgt = result.paths[1].read_text(encoding="utf-8").split("\n")
@@ -45,7 +46,7 @@ def test_moses_writes_two_line_aligned_files(awkward_tmx, tmp_path):
 
 
 def test_moses_with_two_target_scripts_writes_a_pair_of_files_per_target(tmp_path):
-    result = export.export_tmx(DATA / "good.tmx", "moses", tmp_path / "c")
+    result = export_tmx(DATA / "good.tmx", "moses", tmp_path / "c")
     names = [p.name for p in result.paths]
     assert names == ["c.en-sr-Latn.en", "c.en-sr-Latn.sr-Latn", "c.en-sr-Cyrl.en", "c.en-sr-Cyrl.sr-Cyrl"]
     lines = [p.read_text(encoding="utf-8").splitlines() for p in result.paths]
@@ -54,14 +55,14 @@ def test_moses_with_two_target_scripts_writes_a_pair_of_files_per_target(tmp_pat
 
 
 def test_tsv_is_one_line_per_pair_that_csv_readers_read_back(awkward_tmx, tmp_path):
-    result = export.export_tmx(awkward_tmx, "tsv", tmp_path / "out.tsv")
+    result = export_tmx(awkward_tmx, "tsv", tmp_path / "out.tsv")
     lines = result.paths[0].read_text(encoding="utf-8").splitlines()
     assert lines[0].split("\t") == COLUMNS and len(lines) == 5
     assert all(len(line.split("\t")) == len(COLUMNS) for line in lines)
     assert lines[1].split("\t")[2] == "Red jedan  red dva"
     # a field holding a double quote is quoted (its quotes doubled), so a reader does not eat the quotes
     assert lines[3].split("\t")[1:3] == ['"=SUM(A1:A9) and ""quotes"""', '"""Jeste"", reče: =SUM(A1:A9)"']
-    flat = [(export.one_line(s), export.one_line(t)) for s, t in zip(AWKWARD_SRC, AWKWARD_TGT)]
+    flat = [(one_line(s), one_line(t)) for s, t in zip(AWKWARD_SRC, AWKWARD_TGT)]
     with result.paths[0].open(encoding="utf-8", newline="") as handle:
         assert [(row["src"], row["tgt"]) for row in csv.DictReader(handle, delimiter="\t")] == flat
     table = pl.read_csv(result.paths[0], separator="\t")
@@ -69,13 +70,13 @@ def test_tsv_is_one_line_per_pair_that_csv_readers_read_back(awkward_tmx, tmp_pa
 
 
 def test_jsonl_keeps_text_exactly(awkward_tmx, tmp_path):
-    result = export.export_tmx(awkward_tmx, "jsonl", tmp_path / "out.jsonl")
+    result = export_tmx(awkward_tmx, "jsonl", tmp_path / "out.jsonl")
     rows = [json.loads(line) for line in result.paths[0].read_text(encoding="utf-8").splitlines()]
     assert rows == expected_rows()
 
 
 def test_parquet_keeps_text_and_types(awkward_tmx, tmp_path):
-    export.export_tmx(awkward_tmx, "parquet", tmp_path / "out.parquet")
+    export_tmx(awkward_tmx, "parquet", tmp_path / "out.parquet")
     frame = pl.read_parquet(tmp_path / "out.parquet")
     assert frame.columns == COLUMNS and frame.schema["score"] == pl.Float64
     assert frame.to_dicts() == expected_rows()
@@ -84,7 +85,7 @@ def test_parquet_keeps_text_and_types(awkward_tmx, tmp_path):
 def test_xlsx_holds_strings_not_formulas(awkward_tmx, tmp_path):
     import openpyxl
 
-    export.export_tmx(awkward_tmx, "xlsx", tmp_path / "out.xlsx")
+    export_tmx(awkward_tmx, "xlsx", tmp_path / "out.xlsx")
     sheet = openpyxl.load_workbook(tmp_path / "out.xlsx").active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert rows[0] == COLUMNS
@@ -105,12 +106,12 @@ def test_foreign_tmx_ids_scores_and_skipped_pairs(tmp_path):
         '<tu tuid="q"><tuv xml:lang="sr-Latn"><seg>Ne.</seg></tuv><tuv xml:lang="en-US"><seg>No.</seg></tuv></tu>'
         '<tu><tuv xml:lang="en-US"><seg>Alone.</seg></tuv><tuv xml:lang="sr-Latn"><seg> </seg></tuv></tu>'
         '</body></tmx>', encoding="utf-8")
-    result = export.export_tmx(path, "jsonl", tmp_path / "out.jsonl")
+    result = export_tmx(path, "jsonl", tmp_path / "out.jsonl")
     rows = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [(r["id"], r["src"], r["tgt"], r["src_lang"], r["score"]) for r in rows] == [
         ("#1", "Yes.", "Da.", "en-US", None), ("q", "No.", "Ne.", "en-US", None)]
     assert (result.pairs, result.skipped) == (2, 1)
-    moses = export.export_tmx(path, "moses", tmp_path / "m")
+    moses = export_tmx(path, "moses", tmp_path / "m")
     assert [p.name for p in moses.paths] == ["m.en-US", "m.sr-Latn"]
 
 
@@ -123,24 +124,24 @@ def test_ids_are_unique_whatever_the_tmx_repeats(tmp_path):
         tmx.TmxUnit("u", [tmx.TmxVariant("en", "Three."), tmx.TmxVariant("sr-Latn", "Tri.")]),
         tmx.TmxUnit("u", [tmx.TmxVariant("en", "Four."), tmx.TmxVariant("sr-Latn", "Četiri."),
                           tmx.TmxVariant("sr-Cyrl", "Четири.")])]), path)
-    export.export_tmx(path, "jsonl", tmp_path / "out.jsonl")
+    export_tmx(path, "jsonl", tmp_path / "out.jsonl")
     rows = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [(r["id"], r["tgt"]) for r in rows] == [
         ("#2", "Jedan."), ("#2.2", "Dva."), ("u", "Tri."), ("u@sr-Latn", "Četiri."), ("u@sr-Cyrl", "Четири.")]
 
 
-def test_ids_are_stable_across_exports(tmp_path):
-    path = tmx.write_tmx([interview_alignment()], tmp_path / "i.tmx")
-    first = export.export_tmx(path, "tsv", tmp_path / "a.tsv").paths[0].read_bytes()
-    tmx.write_tmx([interview_alignment()], path)
-    assert export.export_tmx(path, "tsv", tmp_path / "b.tsv").paths[0].read_bytes() == first
+def test_ids_are_stable_across_exports(tmp_path, interview):
+    path = tmx.write_tmx([interview.alignment()], tmp_path / "i.tmx")
+    first = export_tmx(path, "tsv", tmp_path / "a.tsv").paths[0].read_bytes()
+    tmx.write_tmx([interview.alignment()], path)
+    assert export_tmx(path, "tsv", tmp_path / "b.tsv").paths[0].read_bytes() == first
 
 
 def test_unknown_format_and_broken_tmx_write_nothing(tmp_path):
     with pytest.raises(AlignError, match="unknown export format"):
-        export.export_tmx(DATA / "good.tmx", "csv", tmp_path / "out.csv")
+        export_tmx(DATA / "good.tmx", "csv", tmp_path / "out.csv")
     with pytest.raises(AlignError, match="bad_amp.tmx: line 18"):
-        export.export_tmx(DATA / "bad_amp.tmx", "tsv", tmp_path / "out.tsv")
+        export_tmx(DATA / "bad_amp.tmx", "tsv", tmp_path / "out.tsv")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -166,18 +167,18 @@ def test_cli_merge_reports_kept_and_dropped(tmp_path):
     assert len(tmx.read_tmx(tmp_path / "m.tmx").units) == 4
 
 
-def test_filters_flags_column_and_script(tmp_path):
-    beads = [((0,), (0,), 0.95, []), ((1,), (1,), 0.40, [Flag(score.LOW_CONFIDENCE, "confidence 0.40")]),
-             ((2,), (2,), 0.90, [Flag(score.NUMBERS, "2019 not in the target")])]
-    alignment = make_alignment(["Good morning.", "Yes.", "In 2019."], ["Dobro jutro.", "Da.", "Godine 2018."], beads,
-                               name="f")
+def test_filters_flags_column_and_script(tmp_path, interview):
+    beads = [((0,), (0,), 0.95, []), ((1,), (1,), 0.40, [quality.flag("low-confidence", "confidence 0.40")]),
+             ((2,), (2,), 0.90, [quality.flag("numbers", "2019 not in the target")])]
+    alignment = interview.make_alignment(["Good morning.", "Yes.", "In 2019."], ["Dobro jutro.", "Da.", "Godine 2018."],
+                                         beads, name="f")
     path = tmx.write_tmx([alignment], tmp_path / "f.tmx")
     rows = lambda out: [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]  # noqa: E731
-    export.export_tmx(path, "jsonl", tmp_path / "all.jsonl")
+    export_tmx(path, "jsonl", tmp_path / "all.jsonl")
     assert [r["flags"] for r in rows(tmp_path / "all.jsonl")] == ["", "low-confidence", "numbers"]
-    result = export.export_tmx(path, "jsonl", tmp_path / "ok.jsonl", ok_only=True)
+    result = export_tmx(path, "jsonl", tmp_path / "ok.jsonl", ok_only=True)
     assert [r["id"] for r in rows(tmp_path / "ok.jsonl")] == ["f-0001", "f-0003"] and result.filtered == 1
-    export.export_tmx(path, "jsonl", tmp_path / "sure.jsonl", min_confidence=0.92, script="cyrl")
+    export_tmx(path, "jsonl", tmp_path / "sure.jsonl", min_confidence=0.92, script="cyrl")
     assert [(r["tgt"], r["tgt_lang"]) for r in rows(tmp_path / "sure.jsonl")] == [("Добро јутро.", "sr-Cyrl")]
     cli = CliRunner().invoke(main, ["export", str(path), "--format", "tsv", "-o", str(tmp_path / "o.tsv"),
                                     "--ok-only", "--min-confidence", "0.5"])

@@ -28,7 +28,7 @@ BAD_INPUTS = {
     "missing.txt": (2, "cannot read: No such file or directory"),
     "empty.txt": (1, "empty file"),
     "whitespace.txt": (1, "contains only whitespace"),
-    "binary.txt": (1, "binary file (contains NUL bytes)"),
+    "binary.txt": (2, "unsupported file type (a PNG image"),  # a type no reader takes is a usage error
     "undecodable.txt": (1, "undecodable"),
     "mixed-encodings.txt": (1, "mixed encodings, re-save the file as UTF-8"),
 }

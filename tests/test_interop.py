@@ -16,11 +16,10 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from align import tmx
-from align.script import to_cyrillic
-from tmx_fixtures import INTERVIEW_BEADS, INTERVIEW_EN, INTERVIEW_SR_LATN, interview_alignment, make_alignment
+from align.formats import tmx
+from align.languages.sr_script import to_cyrillic
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.interop]
 
 OMEGAT_JAR = Path(os.environ.get("OMEGAT_JAR", "/usr/share/omegat/OmegaT.jar"))
 TAGS = ("sr-Latn", "sr-Cyrl")
@@ -33,20 +32,20 @@ def require(available: bool, reason: str) -> None:
         pytest.skip(reason)
 
 
-@pytest.fixture(scope="module")
-def tmx_files(tmp_path_factory) -> dict[str, Path]:
+@pytest.fixture
+def tmx_files(tmp_path_factory, interview) -> dict[str, Path]:
     """Our TMX in each Serbian script: the Latin interview kept as written, and a Cyrillic
     translation of it (written natively in Cyrillic, kept as written)."""
     folder = tmp_path_factory.mktemp("interop")
-    cyrillic = make_alignment(INTERVIEW_EN, [to_cyrillic(t) for t in INTERVIEW_SR_LATN], INTERVIEW_BEADS,
-                              tgt_script="Cyrl")
-    return {"sr-Latn": tmx.write_tmx([interview_alignment()], folder / "interview.sr-Latn.tmx"),
+    cyrillic = interview.make_alignment(interview.en, [to_cyrillic(t) for t in interview.sr_latn], interview.beads,
+                                        tgt_script="Cyrl")
+    return {"sr-Latn": tmx.write_tmx([interview.alignment()], folder / "interview.sr-Latn.tmx"),
             "sr-Cyrl": tmx.write_tmx([cyrillic], folder / "interview.sr-Cyrl.tmx")}
 
 
-def expected_pairs(tag: str) -> list[tuple[str, str, str]]:
+def expected_pairs(interview, tag: str) -> list[tuple[str, str, str]]:
     """(tuid, English, Serbian) of every unit, from the records themselves."""
-    alignment = interview_alignment()
+    alignment = interview.alignment()
     convert = to_cyrillic if tag == "sr-Cyrl" else str
     return [(alignment.unit_id(k), alignment.src_text(b), convert(alignment.tgt_text(b)))
             for k, b in enumerate(alignment.units)]
@@ -69,14 +68,14 @@ def test_valid_against_the_tmx_14_dtd(tmx_files, tmx14_dtd, tag, tmp_path):
 
 
 @pytest.mark.parametrize("tag", TAGS)
-def test_translate_toolkit_reads_every_unit_with_its_languages(tmx_files, tag):
+def test_translate_toolkit_reads_every_unit_with_its_languages(tmx_files, tag, interview):
     from translate.storage.lisa import getXMLlang
     from translate.storage.tmx import tmxfile
 
     with open(tmx_files[tag], "rb") as handle:
         store = tmxfile(handle, sourcelanguage="en", targetlanguage=tag)
     read = [(unit.getid(), unit.source, unit.gettarget(tag)) for unit in store.units]
-    assert read == expected_pairs(tag)
+    assert read == expected_pairs(interview, tag)
     assert {tuple(getXMLlang(node) for node in unit.getlanguageNodes()) for unit in store.units} == {("en", tag)}
 
 
@@ -103,10 +102,10 @@ def omegat_project(folder: Path, tag: str, sources: list[str], memory: Path) -> 
 
 
 @pytest.mark.parametrize("tag", TAGS)
-def test_omegat_translates_from_our_tmx(tmx_files, tag, tmp_path):
+def test_omegat_translates_from_our_tmx(tmx_files, tag, tmp_path, interview):
     require(OMEGAT_JAR.is_file() and shutil.which("java") is not None,
             f"OmegaT is not installed ({OMEGAT_JAR} or java missing; apt-get install omegat)")
-    pairs = expected_pairs(tag)
+    pairs = expected_pairs(interview, tag)
     project = omegat_project(tmp_path, tag, [src for _, src, _ in pairs], tmx_files[tag])
     completed = subprocess.run(
         ["java", "-Djava.awt.headless=true", "-Dfile.encoding=UTF-8", "-jar", str(OMEGAT_JAR),

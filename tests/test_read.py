@@ -12,7 +12,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from align.errors import AlignError, AlignUsageError
-from align.read import decode_bytes, html_paragraphs, is_utf8, read_text
+from align.readers import read_text
+from align.readers.decoding import decode_bytes
+from align.readers.html import html_paragraphs, is_utf8
 
 INPUTS = Path(__file__).resolve().parent / "data" / "inputs"
 _spec = importlib.util.spec_from_file_location("make_inputs", INPUTS / "make_inputs.py")
@@ -31,7 +33,9 @@ def test_committed_inputs_are_what_make_inputs_writes():
 @pytest.mark.parametrize("name", sorted(make_inputs.ENCODED))
 def test_each_encoding_and_line_end_reads_back_the_text(name):
     document, side, _, _ = make_inputs.ENCODED[name]
-    assert read_text(INPUTS / "encodings" / name) == make_inputs.text_of(make_inputs.DOCUMENTS[document][side])
+    path = INPUTS / "encodings" / name
+    assert decode_bytes(path.read_bytes(), path) == make_inputs.text_of(make_inputs.DOCUMENTS[document][side])
+    assert read_text(path) == make_inputs.text_of(make_inputs.DOCUMENTS[document][side]).strip()
 
 
 @pytest.mark.parametrize("name, side", [("article.sr-Latn.html", "sr-Latn"),
@@ -49,14 +53,14 @@ def test_html_without_article_drops_page_chrome_and_splits_blocks():
     <ul><li><p>Item one.</p></li><li>Item <i>two</i>.</li></ul><blockquote>Quoted.</blockquote>
     <div>Loose text <span>in a div</span><p>and a nested paragraph</p> and its tail.</div>
     <p hidden>Hidden.</p><aside>Aside.</aside><footer>Footer.</footer></body></html>"""
-    assert html_paragraphs(page) == ["Title", "First bold line. Same paragraph.", "A", "B", "Item one.",
+    assert [p.text for p in html_paragraphs(page)] == ["Title", "First bold line. Same paragraph.", "A", "B", "Item one.",
                                      "Item two.", "Quoted.", "Loose text in a div", "and a nested paragraph",
                                      "and its tail."]
 
 
 def test_html_prefers_main_when_there_is_no_article():
     page = "<body><p>Teaser.</p><main><header><h1>Title</h1></header><p>Body.</p></main><p>Outside.</p></body>"
-    assert html_paragraphs(page) == ["Title", "Body."]
+    assert [p.text for p in html_paragraphs(page)] == ["Title", "Body."]
 
 
 def test_html_meta_charset_is_used_and_a_wrong_one_is_overruled(tmp_path):
@@ -144,7 +148,7 @@ TEXT = st.text(st.characters(exclude_categories=("Cs",), exclude_characters=(
 def test_any_text_round_trips_through_the_unicode_encodings(tmp_path_factory, text, encoding):
     path = tmp_path_factory.mktemp("rt") / "doc.txt"
     path.write_bytes(make_inputs.encode(text, encoding))
-    assert read_text(path) == unicodedata.normalize("NFC", text)
+    assert decode_bytes(path.read_bytes(), path) == unicodedata.normalize("NFC", text)
 
 
 def serbian_words(letters: str, vowels: str):

@@ -15,15 +15,15 @@ import numpy as np
 import polars as pl
 import pytest
 
-from align import report, score
-from align.records import Flag
-from align.report import ReportRow
-from quality_fixtures import make_alignment
+from align import quality, report
+from align.records import ReportRow
+from align.report.picture import PICTURE_CELLS, png, similarity_picture
+from align.report.rows import summarise
 
 COLUMNS = ["id", "src", "tgt", "bead", "score", "flags", "ok", "reasons", "similarity", "margin", "src_indices",
            "tgt_indices"]
 SUMMARY_KEYS = {"kind", "sentences", "units", "beads", "unaligned", "flagged", "scores", "coverage", "model",
-                "versions", "timings", "ok_rule"}
+                "versions", "ok_rule"}
 
 
 def sample_rows() -> list[ReportRow]:
@@ -31,14 +31,16 @@ def sample_rows() -> list[ReportRow]:
         ReportRow("doc-0001", "The plant cost 1,400 million dinars.", "Postrojenje je koštalo 1.400 miliona dinara.",
                   "1-1", True, 0.97, [], 0.91, 0.12, [0], [0]),
         ReportRow("doc-0002", "Why did it take so long? It was the steel.", "Zašto je trajalo toliko dugo?",
-                  "2-1", True, 0.31, [Flag(score.LOW_CONFIDENCE, "confidence 0.31 (similarity 0.80, margin -0.02)"),
-                                      Flag(score.PUNCTUATION, "the source is a question, the target is not")],
+                  "2-1", True, 0.31, [quality.flag("low-confidence", "confidence 0.31 (similarity 0.80, margin -0.02)"),
+                                      quality.flag("punctuation", "the source is a question, the target is not")],
                   0.80, -0.02, [1, 2], [1]),
         ReportRow("", "", "Ova rečenica nema parnjaka <u izvorniku> & sl.", "0-1", False, None,
-                  [Flag(score.UNALIGNED, "target sentence 3 has no counterpart in the source")], None, None, [], [2]),
+                  [quality.flag("unaligned", "target sentence 3 has no counterpart in the source")], None, None, [],
+                  [2]),
         ReportRow("doc-0003", "Work should start in 2026.", "Радови би требало да почну 2026. године.",
-                  "1-1", True, 0.88, [Flag(score.UNALIGNED_NEIGHBOUR, "next to unaligned target sentence 3, which "
-                                                                      "may belong here")], 0.89, 0.08, [3], [3]),
+                  "1-1", True, 0.88, [quality.flag("unaligned-neighbour", "next to unaligned target sentence 3, "
+                                                                              "which may belong here")],
+                  0.89, 0.08, [3], [3]),
     ]
 
 
@@ -50,9 +52,9 @@ def write_sample(folder: Path) -> list[Path]:
     src /= np.linalg.norm(src, axis=1, keepdims=True)
     tgt /= np.linalg.norm(tgt, axis=1, keepdims=True)
     path = [(0.0, 0.0, 0), (1.5, 1.0, 1), (2.0, 2.0, 2), (3.0, 3.0, 3)]
-    picture = report.similarity_picture(src, tgt, path, "source sentences (en)", "target sentences (sr)")
-    summary = report.summarise(rows, {"src": 4, "tgt": 4}, {
-        "kind": "alignment", "coverage": {"src": 1.0, "tgt": 0.75}, "model": "test", "timings": {"align_s": 0.1}})
+    picture = similarity_picture(src, tgt, path, "source sentences (en)", "target sentences (sr)")
+    summary = summarise(rows, {"src": 4, "tgt": 4}, {
+        "kind": "alignment", "coverage": {"src": 1.0, "tgt": 0.75}, "model": "test"})
     return report.write_rows(rows, summary, folder, "Alignment report: test", "en → sr", picture, "en", "sr")
 
 
@@ -146,23 +148,28 @@ def read_png(data: bytes) -> np.ndarray:
 
 def test_png_round_trips():
     pixels = np.arange(2 * 3 * 3, dtype=np.uint8).reshape(2, 3, 3) * 9
-    assert np.array_equal(read_png(report.png(pixels)), pixels)
+    assert np.array_equal(read_png(png(pixels)), pixels)
 
 
 def test_long_documents_are_averaged_into_a_light_picture():
     rng = np.random.default_rng(1)
     src = rng.normal(size=(1000, 8))
     tgt = src[:700] + 0.1 * rng.normal(size=(700, 8))
-    picture = report.similarity_picture(src, tgt, [(k, k * 0.7, k) for k in range(1000)], "s", "t")
-    assert picture.matrix.shape[0] <= report.PICTURE_CELLS and picture.matrix.shape[1] <= report.PICTURE_CELLS
+    picture = similarity_picture(src, tgt, [(k, k * 0.7, k) for k in range(1000)], "s", "t")
+    assert picture.matrix.shape[0] <= PICTURE_CELLS and picture.matrix.shape[1] <= PICTURE_CELLS
     # block averages equal the mean of the cells they stand for
     assert picture.matrix[0, 0] == pytest.approx((src[:5] @ tgt[:3].T).mean())
 
 
+def no_encoding(*args, **kwargs):
+    raise AssertionError("the report encoded the sentences again")
+
+
 @pytest.mark.slow
-def test_the_report_of_an_alignment(tmp_path):
-    alignment = make_alignment("Cyrl")
-    score.flag_alignment(alignment)
+def test_the_report_of_an_alignment(tmp_path, water, fake_encoder, monkeypatch):
+    alignment = water.alignment("Cyrl")
+    quality.flag_alignment(alignment)
+    monkeypatch.setattr(fake_encoder, "encode", no_encoding)
     paths = report.write_report(alignment, tmp_path / "report")
     frame = pl.read_parquet(paths[1])
     assert frame.columns == COLUMNS and len(frame) == len(alignment.beads) == 25
@@ -178,22 +185,26 @@ def test_the_report_of_an_alignment(tmp_path):
     assert summary["languages"] == {"src": "en", "tgt": "sr-Cyrl"}
     assert summary["flagged"]["by_flag"]["low-confidence"] == 1
     page = paths[3].read_text(encoding="utf-8")
+    # the alignment carries no embeddings, and the report does not encode: no picture
+    assert page.count('<tr id="row-') == 25 and "<polyline" not in page and 'class="mark"' not in page
+    rng = np.random.default_rng(2)
+    vectors = rng.normal(size=(25, 16))
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    alignment.src_embeddings, alignment.tgt_embeddings = np.delete(vectors, 3, axis=0), vectors
+    page = report.write_report(alignment, tmp_path / "drawn")[3].read_text(encoding="utf-8")
     assert page.count('<tr id="row-') == 25 and "<polyline" in page
     assert page.count('class="mark"') == 2  # the two units to review are marked on the picture
 
 
 @pytest.mark.slow
-def test_the_report_draws_the_embeddings_the_alignment_was_found_with(tmp_path, monkeypatch):
-    from align.embed import Embedder
+def test_the_report_draws_the_embeddings_the_alignment_was_found_with(tmp_path, monkeypatch, water, encoder):
     from align.pipeline import align_documents
 
-    alignment = make_alignment("Latn")
-    alignment = align_documents(alignment.src, alignment.tgt, Embedder(cache=False))
+    alignment = water.alignment("Latn")
+    alignment = align_documents(alignment.src, alignment.tgt, encoder)
     assert alignment.src_embeddings.shape == (24, 384) and alignment.tgt_embeddings.shape == (25, 384)
 
-    def no_encoding(*args, **kwargs):
-        raise AssertionError("the report encoded the sentences again")
-    monkeypatch.setattr(Embedder, "encode", no_encoding)
+    monkeypatch.setattr(type(encoder), "encode", no_encoding)
     paths = report.write_report(alignment, tmp_path / "report")
     assert "<polyline" in paths[3].read_text(encoding="utf-8")
 
@@ -218,6 +229,7 @@ def run_chromium(page: Path, profile: Path, *args: str) -> subprocess.CompletedP
 
 
 @pytest.mark.slow
+@pytest.mark.browser
 def test_chromium_renders_the_table_and_the_picture(tmp_path):
     page = write_sample(tmp_path / "report")[3]
     dom = run_chromium(page, tmp_path / "profile", "--dump-dom")

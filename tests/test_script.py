@@ -7,7 +7,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from align.script import detect_script, to_cyrillic, to_latin
+from align.languages.sr_script import detect_script, to_cyrillic, to_latin
 
 
 @pytest.mark.parametrize("text, script", [

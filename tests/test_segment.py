@@ -7,15 +7,20 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from segment_gold import boundaries, load_passages
 
+from align.evaluate import boundaries, read_split_gold
+from align.languages.sr_script import to_cyrillic
+from align.readers.text import split_paragraphs
 from align.records import Sentence
-from align.script import to_cyrillic
-from align.segment import (presplit_document, sentence_lines, split_document, split_paragraph,
-                           split_paragraphs)
+from align.segment import presplit_document, sentence_lines, split_document, split_paragraph
 
 INTERVIEW = Path(__file__).resolve().parents[1] / "corpora" / "interview"
+GOLD = Path(__file__).resolve().parent / "data" / "segment"
 SETS = {"sr-Latn": "sr", "sr-Cyrl": "sr", "en": "en"}
+
+
+def load_passages(name: str):
+    return read_split_gold(GOLD / f"{name}.txt")
 
 
 # --- paragraphs and documents -----------------------------------------------------------------

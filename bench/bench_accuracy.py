@@ -211,8 +211,9 @@ def main() -> int:
     parser.add_argument("--only", help="run only the sets whose name contains this")
     parser.add_argument("--scripts", action="store_true",
                         help="+ how well the model separates Serbian translations in Latin and in Cyrillic")
+    parser.add_argument("--backend", help="the encoder backend (default: align's default; see align.embed.ENCODERS)")
     args = parser.parse_args()
-    encoder = load_encoder()
+    encoder = load_encoder(backend=args.backend)
     sets = benchmark_sets()
     if args.fit_confidence:
         fit_confidence(sets["Text+Berg dev (de-fr)"].documents, encoder)

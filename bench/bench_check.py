@@ -241,7 +241,7 @@ def check_files(sets: dict[str, list], seeds: list[int], share_corrupted: float,
                         count[0] += not unit.ok
                         count[1] += 1
                         by_flag[(name, seed, kind)] += any(f.name == omission.NAME for f in unit.flags)
-                        if show and unit.ok == (kind in ("clean", "merged")):
+                        if show and unit.ok == (kind not in ("clean", "merged")):
                             flags = ",".join(f.name for f in unit.flags)
                             print(f"  {'missed' if unit.ok else 'false alarm'} {kind} {name}/{doc_name} "
                                   f"{unit.score:.2f} [{flags}] {unit.src[:60]!r} -> {unit.tgt[:60]!r}")

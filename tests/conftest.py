@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 from align import embed
+from align.embed.exported import ExportedEncoder
 from align.embed.sentence_transformer import SentenceTransformerEncoder
 from align.languages.sr_script import to_cyrillic, to_latin
 from align.records import Alignment, Bead, Document, Flag, Sentence
@@ -82,6 +83,7 @@ def fake_encoder(request, monkeypatch, tmp_path_factory):
     def refuse(*args, **kwargs):
         raise AssertionError("this test loads the real model: mark it `model` or use the `encoder` fixture")
     monkeypatch.setattr(SentenceTransformerEncoder, "__init__", refuse)
+    monkeypatch.setattr(ExportedEncoder, "__init__", refuse)
     return HashingEncoder
 
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from align import pipeline
 from align.cli import main
 
-COMMANDS = ["pair", "write", "review", "edit", "split", "corpus", "check", "export", "merge", "info"]
+COMMANDS = ["pair", "write", "review", "edit", "split", "corpus", "check", "export", "merge", "info", "flags"]
 
 EN = """The general visited Belgrade in October.
 

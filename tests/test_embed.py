@@ -1,7 +1,9 @@
 """The embed stage: normalized float32 rows, each distinct text encoded once, and the on-disk cache.
 
-The model is the real default one from the user cache; ALIGN_CACHE points at a temporary folder only so that
-each test starts with an empty embedding cache (the model is given by path, so it is not rebuilt there).
+The model is the real default one from the user cache, run by its sentence-transformers member (backend
+"torch", which the tests here compare with the model's own `encode`; the exported backends have
+test_backends.py). ALIGN_CACHE points at a temporary folder only so that each test starts with an empty
+embedding cache (the model is given by path, so it is not rebuilt there).
 """
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ def model_dir():
 
 @pytest.fixture
 def fresh_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("ALIGN_BACKEND", "torch")
     monkeypatch.setenv("ALIGN_CACHE", str(tmp_path / "cache"))
     monkeypatch.delenv("ALIGN_NO_CACHE", raising=False)
     return tmp_path / "cache"

@@ -29,5 +29,5 @@ def test_align_sentences_errors():
         pipeline.align_sentences(EN, ["Zdravo.", "  "], "en", "sr")
     with pytest.raises(AlignUsageError, match="a list of strings, not one string"):
         pipeline.align_sentences("Hello.", ["Zdravo."], "en", "sr")
-    with pytest.raises(AlignUsageError, match="a model or an encoder, not both"):
+    with pytest.raises(AlignUsageError, match=r"a model \(and backend\) or an encoder, not both"):
         pipeline.align_sentences(EN, SR, "en", "sr", model="x", encoder=load_encoder(cache=False))

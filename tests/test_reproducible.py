@@ -53,7 +53,8 @@ def test_make_run_writes_the_committed_files_with_a_cold_and_a_warm_cache(tmp_pa
     if not model.exists():  # convert once into the user cache; the run below must not depend on earlier embeddings
         subprocess.run([sys.executable, "-c", "from align.embed.models import resolve_model; resolve_model()"],
                        check=True)
-    (cache / "models" / model.name).symlink_to(model)
+    for built in model.parent.glob(f"{model.name}*"):  # the model and its exports for the encoder backends
+        (cache / "models" / built.name).symlink_to(built)
     env = dict(os.environ, ALIGN_CACHE=str(cache), SOURCE_DATE_EPOCH=source_date_epoch())
     for attempt in ("cold", "warm"):
         out = tmp_path / attempt

@@ -1,6 +1,7 @@
 """Embed stage: sentences -> L2-normalised vectors (read -> segment -> *embed* -> align -> score -> write).
 
-The encoders form a family, one module per member, found by backend name (ENCODERS). An encoder is anything
+The encoders form a family, one module per member (per runtime: openvino.py and onnx.py hold a member per
+exported variant), found by backend name (ENCODERS). An encoder is anything
 with `name` (the model's), `key` (a string that changes whenever its vectors would), `dimension` and
 `encode(texts, role) -> (len(texts), dimension) float32 array`, rows L2-normalised. `role` names the model's
 prompt ("query" for alignment: e5's best prefix for finding translations). The on-disk cache (cache.py) wraps
@@ -11,19 +12,24 @@ applied here by `model_texts`; the aligner gets those same texts and the vectors
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
 
 from ..errors import AlignUsageError
 from ..languages import language
-from . import sentence_transformer
+from . import onnx, openvino, sentence_transformer
 from .cache import CachedEncoder, cache_disabled
-from .models import DEFAULT_MODEL
+from .models import DEFAULT_MODEL, model_info
 
-ENCODERS = {sentence_transformer.NAME: sentence_transformer.SentenceTransformerEncoder}
-DEFAULT_BACKEND = sentence_transformer.NAME
+ENCODERS = {sentence_transformer.NAME: sentence_transformer.SentenceTransformerEncoder,
+            **{member.NAME: member for member in (*openvino.MEMBERS, *onnx.MEMBERS)}}
+# Chosen by measurement (bench/bench_backends.py, README "Encoder backends"): the fastest backend whose accuracy
+# holds on every set.
+DEFAULT_BACKEND = "openvino-int8w"
 ROLE = "query"  # the prompt sentences are encoded with for alignment
 
 
@@ -37,15 +43,30 @@ class Encoder(Protocol):
     def encode(self, texts: Sequence[str], role: str = ROLE) -> np.ndarray: ...
 
 
-def load_encoder(model: str | None = None, backend: str | None = None, cache: bool = True,
-                 show_progress: bool = False, threads: int | None = None) -> Encoder:
-    """The encoder of `model` (default: multilingual-e5-small) on `backend`, behind the on-disk cache unless
-    `cache` is off or ALIGN_NO_CACHE is set."""
-    backend = backend or DEFAULT_BACKEND
+def backend_name(backend: str | None = None) -> str:
+    """The backend to use: the one given, else $ALIGN_BACKEND, else the default; a usage error if unknown."""
+    backend = backend or os.environ.get("ALIGN_BACKEND") or DEFAULT_BACKEND
     if backend not in ENCODERS:
         raise AlignUsageError(f"unknown backend {backend!r} (choose from {', '.join(ENCODERS)})")
-    encoder = ENCODERS[backend](model, threads=threads, show_progress=show_progress)
+    return backend
+
+
+def load_encoder(model: str | None = None, backend: str | None = None, cache: bool = True,
+                 show_progress: bool = False, threads: int | None = None) -> Encoder:
+    """The encoder of `model` (default: multilingual-e5-small) on `backend` (default: $ALIGN_BACKEND, else
+    DEFAULT_BACKEND), behind the on-disk cache unless `cache` is off or ALIGN_NO_CACHE is set."""
+    encoder = ENCODERS[backend_name(backend)](model, threads=threads, show_progress=show_progress)
     return CachedEncoder(encoder) if cache and not cache_disabled() else encoder
+
+
+def backend_info(model: str | None = None, backend: str | None = None) -> dict:
+    """What `align info` reports: the model (models.model_info) and the backend as this machine runs it, without
+    building anything."""
+    name = backend_name(backend)
+    info = model_info(model)
+    about = getattr(ENCODERS[name], "about", None)
+    info["backend"] = about(Path(info["path"])) if about else {"backend": name}
+    return info
 
 
 def model_texts(texts: Sequence[str], lang: str) -> list[str]:
@@ -59,4 +80,5 @@ def encode_pair(encoder: Encoder, src: Sequence[str], tgt: Sequence[str]) -> tup
     return vectors[:len(src)], vectors[len(src):]
 
 
-__all__ = ["DEFAULT_MODEL", "ENCODERS", "Encoder", "encode_pair", "load_encoder", "model_texts"]
+__all__ = ["DEFAULT_BACKEND", "DEFAULT_MODEL", "ENCODERS", "Encoder", "backend_info", "backend_name", "encode_pair",
+           "load_encoder", "model_texts"]

@@ -5,17 +5,21 @@
 - alignment_file.py: the alignment document (`--alignment`), from which every output can be written again;
 - the exporters, a family found by name in EXPORTERS: a TMX's pairs (table.py) as moses, tsv, jsonl, parquet or
   xlsx. A member has NAME, SUFFIX (what its output file ends with; empty for a prefix) and
-  `write(rows, output, srclang) -> list of paths written`.
+  `write(rows, output, srclang) -> list of paths written`. The corpus table of `align corpus` (corpus.parquet,
+  align.corpus) has those rows' columns too, so an export reads it as it reads a TMX.
 """
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import escape
 
-from ..errors import AlignUsageError
+import polars as pl
+
+from ..errors import AlignError, AlignUsageError
 from . import jsonl, moses, parquet, tsv, xlsx
-from .table import INLINE_CHOICES, export_rows, in_script, selected_rows
+from .table import COLUMNS, INLINE_CHOICES, export_rows, in_script, selected_rows
 from .tmx import ALL_LANGUAGES, TMX_SCRIPTS, read_tmx
 
 EXPORTERS = {member.NAME: member for member in (moses, tsv, jsonl, parquet, xlsx)}
@@ -46,11 +50,28 @@ def export_format(fmt: str | None, output: str | os.PathLike) -> tuple[str, Path
     return fmt, output
 
 
+def corpus_table_rows(path: str | os.PathLike, inline: str = "native") -> tuple[pl.DataFrame, int]:
+    """The pairs of a corpus table (`align corpus` writes OUT/corpus.parquet) as the rows of table.COLUMNS, and how
+    many had an empty side. Its texts are plain (no inline codes): `inline="xml"` escapes them as XML."""
+    try:
+        rows = pl.read_parquet(path, columns=list(COLUMNS))
+    except FileNotFoundError as exc:
+        raise AlignUsageError(f"cannot read: {exc.strerror or 'No such file or directory'}", path) from exc
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise AlignError(f"not a corpus table of `align corpus` (columns {', '.join(COLUMNS)}): "
+                         f"{str(exc).splitlines()[0]}", path) from None
+    filled = rows.filter((pl.col("src").str.strip_chars() != "") & (pl.col("tgt").str.strip_chars() != ""))
+    if inline == "xml":
+        filled = filled.with_columns(pl.col("src", "tgt").map_elements(escape, return_dtype=pl.String))
+    return filled, len(rows) - len(filled)
+
+
 def export_tmx(path: str | os.PathLike, fmt: str | None, output: str | os.PathLike,
                min_confidence: float | None = None, ok_only: bool = False, script: str = "keep",
                inline: str = "native") -> ExportResult:
-    """Export the TMX at `path` as `fmt` (a member of EXPORTERS; None: found from the output's extension) to
-    `output` (a prefix for moses); inline codes as `inline` says (align.formats.table)."""
+    """Export the TMX at `path` (or a corpus table: the .parquet file `align corpus` writes) as `fmt` (a member of
+    EXPORTERS; None: found from the output's extension) to `output` (a prefix for moses); inline codes as `inline`
+    says (align.formats.table)."""
     fmt, output = export_format(fmt, output)
     if fmt not in EXPORTERS:
         raise AlignUsageError(f"unknown export format {fmt!r} (choose from {', '.join(EXPORTERS)})")
@@ -58,9 +79,13 @@ def export_tmx(path: str | os.PathLike, fmt: str | None, output: str | os.PathLi
         raise AlignUsageError(f"unknown script {script!r} (choose from {', '.join(TMX_SCRIPTS)})")
     if inline not in INLINE_CHOICES:
         raise AlignUsageError(f"unknown inline choice {inline!r} (choose from {', '.join(INLINE_CHOICES)})")
-    document = read_tmx(path)
-    all_rows, skipped = export_rows(document, inline)
+    if Path(path).suffix.lower() == ".parquet":
+        all_rows, skipped = corpus_table_rows(path, inline)
+        srclang = all_rows["src_lang"][0] if all_rows["src_lang"].n_unique() == 1 else None
+    else:
+        document = read_tmx(path)
+        all_rows, skipped = export_rows(document, inline)
+        srclang = document.srclang if document.srclang not in (None, "", ALL_LANGUAGES) else None
     rows = in_script(selected_rows(all_rows, min_confidence, ok_only), script)
-    srclang = document.srclang if document.srclang not in (None, "", ALL_LANGUAGES) else None
     paths = EXPORTERS[fmt].write(rows, Path(output), srclang)
     return ExportResult(paths=paths, pairs=len(rows), skipped=skipped, filtered=len(all_rows) - len(rows))

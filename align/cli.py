@@ -162,18 +162,20 @@ def write(alignment_file, tmx_path, beads_path, report_dir, script, include_reje
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Write the edited alignment here (default: FILE.align.json itself).")
 @model_option
-def edit(alignment_file, edits_file, output, model):
+@backend_option
+def edit(alignment_file, edits_file, output, model, backend):
     """Apply the edit operations of EDITS.jsonl (one JSON object a line, the operations the review page sends:
     link, confirm, reject, clear, edit, split-sentence, join-sentences) to an alignment, re-score it and save it;
     the whole file is one step of the undo history. An operation that cannot apply is an error naming its line,
-    and nothing is written."""
+    and nothing is written. An edited sentence is encoded by the alignment's own model and backend unless
+    --model or --backend say otherwise."""
     from . import pipeline
 
     target = output or alignment_file
     pipeline.check_outputs(alignment_path=target, inputs=(edits_file,))
     alignment = pipeline.load_alignment(alignment_file)
     ops = pipeline.read_edits(edits_file)
-    edited = pipeline.edit_alignment(alignment, ops, model=model, edits_path=edits_file)
+    edited = pipeline.edit_alignment(alignment, ops, model=model, edits_path=edits_file, backend=backend)
     pipeline.save_alignment(edited, target)
     click.echo(f"wrote {target}: {len(ops)} operations applied", err=True)
 
@@ -197,17 +199,20 @@ def edit(alignment_file, edits_file, output, model):
               help="Port on 127.0.0.1 (0: any free one).")
 @click.option("--no-browser", is_flag=True, help="Print the page's URL instead of opening a browser.")
 @model_option
+@backend_option
 @quiet_option
 def review(paths, src_lang, tgt_lang, presplit, alignment_path, tmx_path, beads_path, report_dir, include_rejected,
-           port, no_browser, model, quiet):
+           port, no_browser, model, backend, quiet):
     """Review and correct an alignment in the browser. PATH is an alignment file (`align pair --alignment`), a TMX
     made by any tool, or two documents (aligned first). Every edit is saved to the alignment file at once; stop
-    with Ctrl+C."""
+    with Ctrl+C. An edited sentence is encoded by the alignment's own model and backend unless --model or
+    --backend say otherwise."""
     from .review import open_review, serve
 
     session = open_review(list(paths), alignment_path, src_lang, tgt_lang, model=model, presplit=presplit,
                           outputs={"tmx": tmx_path, "beads": beads_path, "report_dir": report_dir,
-                                   "include_rejected": include_rejected}, show_progress=show_progress(quiet))
+                                   "include_rejected": include_rejected}, show_progress=show_progress(quiet),
+                          backend=backend)
     click.echo(f"reviewing {session.path} (saved at every edit; Ctrl+C stops)", err=True)
     try:
         serve(session, port=port, open_browser=not no_browser,
@@ -321,7 +326,7 @@ def check(file, report_dir, src_lang, tgt_lang, fail_on_review, model, backend):
 def export(file, fmt, output, min_confidence, ok_only, script, inline):
     """Export a TMX, or the corpus table of `align corpus` (OUT/corpus.parquet), as a parallel corpus for
     linguists."""
-    from .formats import export_tmx
+    from .formats.exporters import export_tmx
 
     result = export_tmx(file, fmt, output, min_confidence=min_confidence, ok_only=ok_only, script=script,
                         inline=inline)

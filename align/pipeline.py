@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import aligner, edits, report, segment
+from . import aligner, edits, segment
 from .embed import Encoder, encode_pair, load_encoder, model_texts
 from .errors import AlignError, AlignUsageError
 from .files import check_writable
@@ -59,6 +59,11 @@ def document_name(path: str | os.PathLike) -> str:
 
 # ---------------------------------------------------------------------------------------------- aligning
 
+# Only a line with end punctuation inside it can hold several sentences: the splitter is asked about those alone
+# (it would take a sixth of the time of a --presplit run on Text+Berg to ask it about every line).
+_INNER_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+\S|[。！？]\s*\S")
+
+
 def read_document(path: str | os.PathLike, lang: str, presplit: bool = False,
                   name: str | None = None) -> Document:
     """Read a file (its format found by align.readers) and split it into sentences."""
@@ -69,7 +74,8 @@ def read_document(path: str | os.PathLike, lang: str, presplit: bool = False,
     script = detect_script("\n\n".join(p.text for p in paragraphs)) if is_serbian(lang) else None
     notices = []
     if presplit:
-        several = sum(len(segment.split_paragraph(s.text, lang)) > 1 for s in sentences)
+        several = sum(bool(_INNER_END.search(s.text)) and len(segment.split_paragraph(s.text, lang)) > 1
+                      for s in sentences)
         if several >= PRESPLIT_SEVERAL * len(sentences) and several > 1:
             notices.append(f"--presplit takes each line as one sentence, but {several} of {len(sentences)} lines "
                            "hold several sentences: is this file really one sentence per line?")
@@ -105,7 +111,7 @@ def align_documents(src: Document, tgt: Document, encoder: Encoder | None = None
                                                       paragraph_numbers((src, tgt)))
     aligned = time.perf_counter()
     alignment = Alignment(src=src, tgt=tgt, beads=beads, name=name or src.name, model=encoder.name,
-                          settings={"max_align": max_align}, timings={"embed_align_s": aligned - started},
+                          settings={"max_align": max_align, "backend": encoder.backend}, timings={"embed_align_s": aligned - started},
                           src_embeddings=src_vectors, tgt_embeddings=tgt_vectors)
     flag_alignment(alignment)
     alignment.timings["score_s"] = time.perf_counter() - aligned
@@ -146,16 +152,18 @@ def rescore(alignment: Alignment, encoder: Encoder | None = None) -> Alignment:
     return alignment
 
 
-def rescorer(encoder: Encoder | None = None, model: str | None = None) -> Callable[[Alignment], Alignment]:
-    """`rescore` for align.edits: the encoder (given, else the alignment's own model, or `model`) is loaded only
-    when an edited sentence needs a vector, so undo, redo, linking and confirming never load it."""
+def rescorer(encoder: Encoder | None = None, model: str | None = None,
+             backend: str | None = None) -> Callable[[Alignment], Alignment]:
+    """`rescore` for align.edits: the encoder (given, else the alignment's own model and backend, or `model` and
+    `backend`) is loaded only when an edited sentence needs a vector, so undo, redo, linking and confirming never
+    load it."""
     loaded = encoder
 
     def run(alignment: Alignment) -> Alignment:
         nonlocal loaded
         if loaded is None and any(vectors is not None and np.isnan(vectors).any()
                                   for vectors in (alignment.src_embeddings, alignment.tgt_embeddings)):
-            loaded = load_encoder(model or alignment.model)
+            loaded = load_encoder(model or alignment.model, backend or alignment.settings.get("backend"))
         return rescore(alignment, loaded)
     return run
 
@@ -205,7 +213,7 @@ def align_files(src_path: str | os.PathLike, tgt_path: str | os.PathLike, src_la
 
 
 def align_tmx(path: str | os.PathLike, src_lang: str | None = None, tgt_lang: str | None = None,
-              model: str | None = None, encoder: Encoder | None = None) -> Alignment:
+              model: str | None = None, encoder: Encoder | None = None, backend: str | None = None) -> Alignment:
     """Another tool's TMX as an alignment to review: its units in file order as the two documents, one bead per
     unit, scored as the aligner and the checks would score them (align.formats.tmx_review)."""
     try:
@@ -219,8 +227,9 @@ def align_tmx(path: str | os.PathLike, src_lang: str | None = None, tgt_lang: st
     alignment = units_alignment(document, data, path, src_lang, tgt_lang)
     if not alignment.src.sentences or not alignment.tgt.sentences:
         raise AlignError(f"no unit has both a {src_lang} and a {tgt_lang} text", path)
-    encoder = _encoder(model, encoder)
+    encoder = _encoder(model, encoder, backend=backend)
     alignment.model = encoder.name
+    alignment.settings["backend"] = encoder.backend
     alignment.src_embeddings, alignment.tgt_embeddings = encode_pair(
         encoder, model_texts(alignment.src.texts, src_lang), model_texts(alignment.tgt.texts, tgt_lang))
     return rescore(alignment)
@@ -246,11 +255,12 @@ def read_edits(path: str | os.PathLike) -> list[tuple[int, dict]]:
 
 
 def edit_alignment(alignment: Alignment, ops: list[tuple[int, dict]], encoder: Encoder | None = None,
-                   model: str | None = None, edits_path: str | os.PathLike | None = None) -> Alignment:
+                   model: str | None = None, edits_path: str | os.PathLike | None = None,
+                   backend: str | None = None) -> Alignment:
     """The alignment after the numbered operations (from read_edits), all applied as one step of its history and
     re-scored once; an operation that cannot apply is an error naming its line, and nothing is changed."""
     try:
-        return edits.perform(alignment, [op for _, op in ops], rescorer(encoder, model),
+        return edits.perform(alignment, [op for _, op in ops], rescorer(encoder, model, backend),
                              [f"line {number}" for number, _ in ops])
     except edits.OperationError as exc:
         raise AlignError(str(exc), edits_path) from None
@@ -283,7 +293,11 @@ def check_outputs(tmx_path: str | os.PathLike | None = None, beads_path: str | o
     overwrite an input, or is the same file as another output."""
     paths = [*tmx_paths(tmx_path, script).values()] if tmx_path is not None else []
     paths += [Path(p) for p in (beads_path, alignment_path) if p is not None]
-    report_files = [Path(report_dir) / name for name in report.REPORT_FILES] if report_dir is not None else []
+    report_files = []
+    if report_dir is not None:
+        from . import report  # with polars and Jinja2: imported only when a report is asked for (a faster start)
+
+        report_files = [Path(report_dir) / name for name in report.REPORT_FILES]
     taken = {Path(path).resolve(): "an input" for path in inputs}
     for path in paths + report_files:
         if path.resolve() in taken:
@@ -320,6 +334,8 @@ def write_outputs(alignment: Alignment, tmx_path: str | os.PathLike | None = Non
         write_beads(alignment, beads_path)
         written.append(Path(beads_path))
     if report_dir is not None:
+        from . import report
+
         written.extend(report.write_report(alignment, report_dir))
     return written
 
@@ -434,6 +450,8 @@ def check_tmx(path: str | os.PathLike, report_dir: str | os.PathLike | None = No
     embedded = time.perf_counter()
     rows = audit.audit_units(ids, units, src_embeddings, tgt_embeddings, src_lang, tgt_lang)
     timings = {"read_s": read_s, "embed_s": embedded - started - read_s, "score_s": time.perf_counter() - embedded}
+    from . import report
+
     files = [] if report_dir is None else report.write_check_report(
         Path(path), rows, src_lang, tgt_lang, src_embeddings, tgt_embeddings, report_dir, model=encoder.name)
     return CheckResult(Path(path), None if report_dir is None else Path(report_dir), src_lang, tgt_lang, rows,

@@ -44,6 +44,7 @@ class HashingEncoder:
 
     name = "hashing-test-encoder"
     key = "hashing:v1"
+    backend = "hashing"
     dimension = 256
 
     def __init__(self, name_or_path: str | None = None, threads: int | None = None, show_progress: bool = False):

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from align import embed, formats, quality, readers, segment
+from align import embed, quality, readers, segment
+from align.formats import exporters
 from align.languages import Language, known_languages, language
 
 PACKAGE = Path(__file__).resolve().parent.parent / "align"
@@ -75,7 +76,7 @@ def test_the_walker_sees_a_cycle(tmp_path):
 @pytest.mark.parametrize("family, attributes", [
     (readers.READERS, ("NAME", "sniff", "read")),
     (segment.SPLITTERS.values(), ("NAME", "split")),
-    (formats.EXPORTERS.values(), ("NAME", "SUFFIX", "write")),
+    (exporters.EXPORTERS.values(), ("NAME", "SUFFIX", "write")),
     (quality.CATALOGUE, ("NAME", "SEVERE", "SCOPE", "MEANING", "check")),
 ])
 def test_every_member_of_a_family_speaks_its_interface(family, attributes):

@@ -66,7 +66,7 @@ def test_cli_help_names_every_backend_and_the_default():
     assert f"{DEFAULT_BACKEND} (default)" in listed
 
 
-@pytest.mark.parametrize("command", ["pair", "corpus", "check", "info"])
+@pytest.mark.parametrize("command", ["pair", "corpus", "check", "review", "edit", "info"])
 def test_every_command_that_encodes_takes_backend(command):
     result = CliRunner().invoke(cli.main, [command, "--help"])
     assert "--backend NAME" in result.output
@@ -277,7 +277,9 @@ def test_missing_instruction_sets_get_the_portable_configuration(encoders):
 @pytest.mark.slow
 def test_two_first_runs_at_once_build_one_export(tmp_path):
     """Two processes asking at once for an export that does not exist yet: one builds it, the other waits and
-    uses it; no temporary folder is left and both give the same vectors."""
+    uses it; no temporary folder is left and both give the same vectors: the very bits of the export in the user
+    cache, built at another time (the default backend's export is the same on every build, so a fresh cache
+    reproduces committed outputs)."""
     model = resolve_model(None)  # a user's --model: the converted default, given by path
     code = textwrap.dedent(f"""
         import sys
@@ -291,6 +293,8 @@ def test_two_first_runs_at_once_build_one_export(tmp_path):
     outputs = [run.communicate(timeout=600) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], [err.decode()[-2000:] for _, err in outputs]
     assert outputs[0][0] == outputs[1][0] and len(outputs[0][0]) == 3 * 384 * 4
+    in_user_cache = embed.load_encoder(str(model), backend="openvino-int8w", cache=False).encode(TEXTS[:3])
+    assert outputs[0][0] == in_user_cache.tobytes()
     assert sum(err.decode().count("align: exporting") for _, err in outputs) == 1
     (root,) = [path for path in (tmp_path / "cache" / "models").glob("*.export-v*") if path.is_dir()]
     assert sorted(p.name for p in root.iterdir()) == [COMMON, "openvino", "openvino-int8w"]

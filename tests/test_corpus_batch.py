@@ -26,8 +26,8 @@ from align.corpus import (
 )
 from align.embed import load_encoder
 from align.errors import AlignError, AlignUsageError
-from align.formats import export_tmx
-from align.formats.table import COLUMNS as TABLE_COLUMNS
+from align.formats.exporters import export_tmx
+from align.formats.exporters.table import COLUMNS as TABLE_COLUMNS
 from align.formats.tmx import write_tmx
 
 INPUTS = Path(__file__).resolve().parent / "data" / "inputs"

@@ -12,8 +12,9 @@ from click.testing import CliRunner
 from align import quality
 from align.cli import main
 from align.errors import AlignError
-from align.formats import export_tmx, tmx
-from align.formats.table import one_line
+from align.formats import tmx
+from align.formats.exporters import export_tmx
+from align.formats.exporters.table import one_line
 
 DATA = Path(__file__).parent / "data" / "tmx"
 COLUMNS = ["id", "src", "tgt", "src_lang", "tgt_lang", "score", "bead", "document", "flags"]

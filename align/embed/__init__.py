@@ -2,7 +2,8 @@
 
 The encoders form a family, one module per member (per runtime: openvino.py and onnx.py hold a member per
 exported variant), found by backend name (ENCODERS). An encoder is anything
-with `name` (the model's), `key` (a string that changes whenever its vectors would), `dimension` and
+with `name` (the model's), `key` (a string that changes whenever its vectors would), `backend` (what runs the
+model: its name in ENCODERS, recorded in the alignment so that an edit encodes the same way), `dimension` and
 `encode(texts, role) -> (len(texts), dimension) float32 array`, rows L2-normalised. `role` names the model's
 prompt ("query" for alignment: e5's best prefix for finding translations). The on-disk cache (cache.py) wraps
 any encoder.
@@ -27,8 +28,10 @@ from .models import DEFAULT_MODEL, model_info
 
 ENCODERS = {sentence_transformer.NAME: sentence_transformer.SentenceTransformerEncoder,
             **{member.NAME: member for member in (*openvino.MEMBERS, *onnx.MEMBERS)}}
-# Chosen by measurement (bench/bench_backends.py, README "Encoder backends"): the fastest backend whose accuracy
-# holds on every set.
+# Chosen by measurement (bench/bench_backends.py, README "Encoder backends"): of the backends whose accuracy holds
+# on every set, the fastest whose export is the same bytes on every build. openvino-int8 is faster still, but its
+# calibration differs from one build to the next (vectors of two builds on this machine: min cosine 0.99986), so
+# a fresh cache would not reproduce a committed output.
 DEFAULT_BACKEND = "openvino-int8w"
 ROLE = "query"  # the prompt sentences are encoded with for alignment
 
@@ -36,6 +39,7 @@ ROLE = "query"  # the prompt sentences are encoded with for alignment
 class Encoder(Protocol):
     name: str
     key: str
+    backend: str
 
     @property
     def dimension(self) -> int: ...

@@ -101,6 +101,7 @@ class CachedEncoder:
         self.inner = inner
         self.name = inner.name
         self.key = inner.key
+        self.backend = inner.backend
         self.folder = folder or cache_dir() / "embeddings"
         self.caches: dict[str, EmbeddingCache] = {}
         self.hits = 0

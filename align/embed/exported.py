@@ -3,8 +3,11 @@ model exported once (align.embed.export), then run without torch or transformers
 from __future__ import annotations
 
 import importlib.util
+import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -17,9 +20,9 @@ from .sentence_transformer import model_fingerprint
 
 class ExportedEncoder:
     """An encoder-family member over one exported variant of a model. Subclasses name the backend (NAME),
-    the variant the export builds for it (VARIANT), and run its graph (`run`). The export is built at
-    construction when missing (once, under a lock); the runtime is imported at the first text to encode, so a
-    run served from the embedding cache loads neither."""
+    the variant the export builds for it (VARIANT), load the runtime with its graph compiled (`load_runtime`) and
+    run it (`run`). The export is built at construction when missing (once, under a lock); the runtime is imported
+    at the first text to encode, so a run served from the embedding cache loads neither."""
 
     NAME = ""
     VARIANT = ""
@@ -35,6 +38,7 @@ class ExportedEncoder:
             raise AlignUsageError(f"the {self.NAME} backend needs {' and '.join(missing)}, not installed "
                                   f"(pip install '{self.EXTRA}')")
         self.name = name_or_path or DEFAULT_MODEL
+        self.backend = self.NAME
         self.source = resolve_model(name_or_path)
         self.threads = threads or default_threads()
         self.show_progress = show_progress
@@ -66,7 +70,15 @@ class ExportedEncoder:
     def dimension(self) -> int:
         return int(self.model.recipe["dimension"])
 
-    def run(self, batches: Iterator[tuple[list[int], dict[str, np.ndarray]]],
+    def prepare_runtime(self) -> None:
+        """Import the runtime's Python side (the rest of load_runtime runs outside the GIL)."""
+        raise NotImplementedError
+
+    def load_runtime(self) -> Any:
+        """The runtime with the graph compiled, as `run` takes it (made once per process and kept)."""
+        raise NotImplementedError
+
+    def run(self, runtime: Any, batches: Iterator[tuple[list[int], dict[str, np.ndarray]]],
             done: Callable[[list[int], np.ndarray, np.ndarray], None]) -> None:
         """Run the graph on every batch, calling done(rows, token vectors, attention mask) for each."""
         raise NotImplementedError
@@ -82,12 +94,25 @@ class ExportedEncoder:
                 vectors[rows] = self.model.sentence_vectors(tokens, mask)
                 bar.update(len(rows))
 
-            encodings = self.model.tokenize(texts, role)
-            self.calls += 1
-            if self.calls == 1:  # a run that encodes once (align pair) never holds tokenizer and runtime together
-                self.model.release_tokenizer()
+            # The graph compiles in a thread of its own (the runtime lets go of the GIL) while this one loads the
+            # tokenizer (which holds it): a cold start pays for the longer of the two, not both. The runtime's
+            # Python side is imported first, so that the other thread is inside the compiler when this one starts.
+            self.prepare_runtime()
+            compiling = threading.Event()
+
+            def compile_graph() -> Any:
+                compiling.set()
+                return self.load_runtime()
+            with ThreadPoolExecutor(1) as loading:
+                runtime = loading.submit(compile_graph)
+                compiling.wait()
+                encodings = self.model.tokenize(texts, role)
+                self.calls += 1
+                if self.calls == 1:  # a run that encodes once (align pair) frees the tokenizer's memory
+                    self.model.release_tokenizer()
+                runtime = runtime.result()
             try:
-                self.run(self.model.batches(encodings, self.TOKENS, self.PAD), done)
+                self.run(runtime, self.model.batches(encodings, self.TOKENS, self.PAD), done)
             except RuntimeError as exc:  # the runtime's own failure, e.g. an instruction set it cannot do without
                 raise AlignError(f"the {self.NAME} backend failed: {str(exc).strip().splitlines()[-1][:300]} "
                                  "(--backend torch always works)", self.folder) from exc

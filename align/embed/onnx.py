@@ -40,9 +40,14 @@ class OnnxEncoder(ExportedEncoder):
     def configuration(cls) -> str:
         return "f32"
 
-    def run(self, batches: Iterator[tuple[list[int], dict[str, np.ndarray]]],
+    def prepare_runtime(self) -> None:
+        import onnxruntime  # noqa: F401
+
+    def load_runtime(self):
+        return _session(str(self.folder / "model.onnx"))
+
+    def run(self, session, batches: Iterator[tuple[list[int], dict[str, np.ndarray]]],
             done: Callable[[list[int], np.ndarray, np.ndarray], None]) -> None:
-        session = _session(str(self.folder / "model.onnx"))
         pending: deque[tuple[list[int], np.ndarray, Future]] = deque()
 
         def finish_oldest() -> None:

@@ -28,12 +28,16 @@ from .exported_model import cpu_features
 
 
 @functools.cache
+def _core():
+    return import_openvino().Core()
+
+
+@functools.cache
 def _queue(xml: str, config: tuple[tuple[str, str], ...], jobs: int):
     """The compiled model's queue of inference requests, one per stream, made once per process and kept: an
     AsyncInferQueue destroyed while the process runs on can abort it ("terminate called without an active
     exception", seen in about one run in five)."""
-    ov = import_openvino()
-    return ov.AsyncInferQueue(ov.Core().compile_model(xml, "CPU", dict(config)), jobs)
+    return import_openvino().AsyncInferQueue(_core().compile_model(xml, "CPU", dict(config)), jobs)
 
 
 class OpenVINOEncoder(ExportedEncoder):
@@ -52,9 +56,14 @@ class OpenVINOEncoder(ExportedEncoder):
                 # pinned threads of two `corpus --workers` processes would share one core
                 "ENABLE_CPU_PINNING": "NO"}
 
-    def run(self, batches: Iterator[tuple[list[int], dict[str, np.ndarray]]],
+    def prepare_runtime(self) -> None:
+        _core()
+
+    def load_runtime(self):
+        return _queue(str(self.folder / "model.xml"), tuple(sorted(self.runtime_config().items())), self.threads)
+
+    def run(self, queue, batches: Iterator[tuple[list[int], dict[str, np.ndarray]]],
             done: Callable[[list[int], np.ndarray, np.ndarray], None]) -> None:
-        queue = _queue(str(self.folder / "model.xml"), tuple(sorted(self.runtime_config().items())), self.threads)
         failures: list[BaseException] = []
 
         def finished(request, job: tuple[list[int], np.ndarray]) -> None:

@@ -55,6 +55,7 @@ class SentenceTransformerEncoder:
     def __init__(self, name_or_path: str | None = None, device: str = "cpu", threads: int | None = None,
                  show_progress: bool = False):
         self.name = name_or_path or DEFAULT_MODEL
+        self.backend = NAME
         self.path = resolve_model(name_or_path)
         self.device = device
         self.threads = threads

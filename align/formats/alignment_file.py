@@ -6,7 +6,7 @@ A JSON object, UTF-8, schema `alignment.schema.json` beside this module (checked
     {"format": "align/alignment", "version": 1,
      "name": "interview",                      unit ids (TMX tuids) derive from it: interview-0001, ...
      "model": "multilingual-e5-small",         the encoder's model ...
-     "settings": {"max_align": 4, ...},        ... and what the aligner was run with
+     "settings": {"max_align": 4, "backend": ...},  ... what the aligner was run with, and what ran the model
      "warnings": ["..."],                      what makes the whole alignment suspect (empty when nothing does)
      "documents": {"src": DOCUMENT, "tgt": DOCUMENT},
      "beads": [BEAD, ...],                     in document order, every sentence of each side in exactly one

@@ -57,15 +57,17 @@ def to_review(bead: Bead) -> bool:
 class Session:
     """The alignment under review, saved to `path` after every change."""
 
-    def __init__(self, alignment: Alignment, path: str | os.PathLike, outputs: Outputs, model: str | None = None):
+    def __init__(self, alignment: Alignment, path: str | os.PathLike, outputs: Outputs, model: str | None = None,
+                 backend: str | None = None):
         self.alignment = alignment
         self.path = Path(path)
         self.outputs = outputs
-        self.rescore = pipeline.rescorer(model=model)
+        self.rescore = pipeline.rescorer(model=model, backend=backend)
 
     @classmethod
-    def open(cls, path: str | os.PathLike, outputs: Outputs | None = None, model: str | None = None) -> Session:
-        return cls(pipeline.load_alignment(path), path, outputs or Outputs.beside(path), model)
+    def open(cls, path: str | os.PathLike, outputs: Outputs | None = None, model: str | None = None,
+             backend: str | None = None) -> Session:
+        return cls(pipeline.load_alignment(path), path, outputs or Outputs.beside(path), model, backend)
 
     def _keep(self, alignment: Alignment) -> None:
         if alignment is not self.alignment:
@@ -140,7 +142,8 @@ def _same_inputs(alignment: Alignment, paths: list[Path], where: Path) -> None:
 
 def open_review(paths: list[str | os.PathLike], alignment_path: str | os.PathLike | None = None,
                 src_lang: str | None = None, tgt_lang: str | None = None, model: str | None = None,
-                presplit: bool = False, outputs: dict | None = None, show_progress: bool = False) -> Session:
+                presplit: bool = False, outputs: dict | None = None, show_progress: bool = False,
+                backend: str | None = None) -> Session:
     """The review of PATH(s) as `align review` takes them: an alignment file; a TMX (its units, aligned as they
     are); or two documents (aligned first). A TMX or two documents are saved as an alignment file (beside the
     first input, or `alignment_path`); a saved review of the same inputs is opened again, not started anew."""
@@ -151,7 +154,7 @@ def open_review(paths: list[str | os.PathLike], alignment_path: str | os.PathLik
     if len(paths) == 1 and (paths[0].name.endswith(".json")):
         if alignment_path is not None:
             raise AlignUsageError("--alignment is for a TMX or two documents: the alignment file is PATH itself")
-        return Session.open(paths[0], Outputs.beside(paths[0], **(outputs or {})), model)
+        return Session.open(paths[0], Outputs.beside(paths[0], **(outputs or {})), model, backend)
     if len(paths) == 1:
         stem = paths[0].stem
     elif len(paths) == 2:
@@ -168,14 +171,14 @@ def open_review(paths: list[str | os.PathLike], alignment_path: str | os.PathLik
                                   "another --alignment", target)
         if len(paths) == 2:
             _same_inputs(alignment, paths, target)
-        return Session(alignment, target, Outputs.beside(target, **(outputs or {})), model)
+        return Session(alignment, target, Outputs.beside(target, **(outputs or {})), model, backend)
     if len(paths) == 1:
-        alignment = pipeline.align_tmx(paths[0], src_lang, tgt_lang, model=model)
+        alignment = pipeline.align_tmx(paths[0], src_lang, tgt_lang, model=model, backend=backend)
     else:
         alignment = pipeline.align_files(paths[0], paths[1], src_lang or "en", tgt_lang or "sr", presplit=presplit,
-                                         model=model, show_progress=show_progress)
+                                         model=model, show_progress=show_progress, backend=backend)
     if not alignment.beads:
         raise AlignError("nothing to review", paths[0])
     pipeline.check_outputs(alignment_path=target, inputs=tuple(paths))
     pipeline.save_alignment(alignment, target)
-    return Session(alignment, target, Outputs.beside(target, **(outputs or {})), model)
+    return Session(alignment, target, Outputs.beside(target, **(outputs or {})), model, backend)

@@ -21,10 +21,10 @@ from xml.sax.saxutils import escape
 
 import polars as pl
 
-from ..languages import is_serbian
-from ..languages.sr_script import CONVERSIONS
-from ..quality import FLAG_MEANINGS, SEVERE
-from .tmx import TmxDocument, TmxVariant
+from ...languages import is_serbian
+from ...languages.sr_script import CONVERSIONS
+from ...quality import FLAG_MEANINGS, SEVERE
+from ..tmx import TmxDocument, TmxVariant
 
 COLUMNS = ("id", "src", "tgt", "src_lang", "tgt_lang", "score", "bead", "document", "flags")
 INLINE_CHOICES = ("native", "drop", "xml")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ..files import atomic_write
+from ...files import atomic_write
 from .table import one_line
 
 NAME = "tsv"

@@ -1,17 +1,17 @@
-"""JSON lines, one object per pair, the text exactly as in the TMX. An exporter (align.formats)."""
+"""Parquet, the text exactly as in the TMX, the confidence a float. An exporter (align.formats)."""
 from __future__ import annotations
 
 from pathlib import Path
 
 import polars as pl
 
-from ..files import atomic_write
+from ...files import atomic_write
 
-NAME = "jsonl"
-SUFFIX = ".jsonl"
+NAME = "parquet"
+SUFFIX = ".parquet"
 
 
 def write(rows: pl.DataFrame, output: Path, srclang: str | None) -> list[Path]:
     with atomic_write(output, "wb") as out:
-        rows.write_ndjson(out)
+        rows.write_parquet(out)
     return [output]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import polars as pl
 
-from ..files import atomic_write
+from ...files import atomic_write
 
 NAME = "xlsx"
 SUFFIX = ".xlsx"

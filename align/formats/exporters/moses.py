@@ -7,9 +7,9 @@ from pathlib import Path
 
 import polars as pl
 
-from ..errors import AlignError
-from ..files import atomic_write
-from ..languages import canonical_tag
+from ...errors import AlignError
+from ...files import atomic_write
+from ...languages import canonical_tag
 from .table import one_line
 
 NAME = "moses"

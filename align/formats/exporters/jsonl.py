@@ -1,4 +1,4 @@
-"""JSON lines, one object per pair, the text exactly as in the TMX. An exporter (align.formats)."""
+"""JSON lines, one object per pair, the text exactly as in the TMX. An exporter (align.formats.exporters)."""
 from __future__ import annotations
 
 from pathlib import Path

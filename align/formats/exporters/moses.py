@@ -1,5 +1,5 @@
 """Moses plain text: two line-aligned files, one segment per line (tabs and line breaks inside a segment become
-spaces, so `paste`, `cut` and `wc -l` work). An exporter (align.formats)."""
+spaces, so `paste`, `cut` and `wc -l` work). An exporter (align.formats.exporters)."""
 from __future__ import annotations
 
 from contextlib import ExitStack

@@ -1,4 +1,4 @@
-"""Parquet, the text exactly as in the TMX, the confidence a float. An exporter (align.formats)."""
+"""Parquet, the text exactly as in the TMX, the confidence a float. An exporter (align.formats.exporters)."""
 from __future__ import annotations
 
 from pathlib import Path

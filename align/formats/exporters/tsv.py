@@ -1,7 +1,7 @@
 """TSV with a header row: the CSV conventions with a tab as separator. A field holding a double quote is quoted
 and its quotes doubled, so that pandas, polars, R and Python's csv read the text back exactly (unquoted, a
 segment opening with a quote loses it in every one of them); tabs and line breaks inside a segment become spaces,
-one pair per line; an empty field is written empty (not as ""). An exporter (align.formats)."""
+one pair per line; an empty field is written empty (not as ""). An exporter (align.formats.exporters)."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,5 +1,5 @@
 """Excel: one sheet "pairs", the header row frozen, the text kept except that CR LF line ends become Excel's
-LF. An exporter (align.formats)."""
+LF. An exporter (align.formats.exporters)."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -111,8 +111,9 @@ def align_documents(src: Document, tgt: Document, encoder: Encoder | None = None
                                                       paragraph_numbers((src, tgt)))
     aligned = time.perf_counter()
     alignment = Alignment(src=src, tgt=tgt, beads=beads, name=name or src.name, model=encoder.name,
-                          settings={"max_align": max_align, "backend": encoder.backend}, timings={"embed_align_s": aligned - started},
-                          src_embeddings=src_vectors, tgt_embeddings=tgt_vectors)
+                          settings={"max_align": max_align, "backend": encoder.backend},
+                          timings={"embed_align_s": aligned - started}, src_embeddings=src_vectors,
+                          tgt_embeddings=tgt_vectors)
     flag_alignment(alignment)
     alignment.timings["score_s"] = time.perf_counter() - aligned
     return alignment
@@ -450,9 +451,11 @@ def check_tmx(path: str | os.PathLike, report_dir: str | os.PathLike | None = No
     embedded = time.perf_counter()
     rows = audit.audit_units(ids, units, src_embeddings, tgt_embeddings, src_lang, tgt_lang)
     timings = {"read_s": read_s, "embed_s": embedded - started - read_s, "score_s": time.perf_counter() - embedded}
-    from . import report
+    files = []
+    if report_dir is not None:
+        from . import report
 
-    files = [] if report_dir is None else report.write_check_report(
-        Path(path), rows, src_lang, tgt_lang, src_embeddings, tgt_embeddings, report_dir, model=encoder.name)
+        files = report.write_check_report(Path(path), rows, src_lang, tgt_lang, src_embeddings, tgt_embeddings,
+                                          report_dir, model=encoder.name)
     return CheckResult(Path(path), None if report_dir is None else Path(report_dir), src_lang, tgt_lang, rows,
                        files, timings)
